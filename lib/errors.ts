@@ -30,7 +30,8 @@ export type ErrorKind =
   | 'RATE_LIMIT'
   | 'INTERNAL';
 
-export type Family = 'baidu' | 'frs' | 'modelarts' | 'predict' | 'plain';
+/** API families, each with its own error envelope (lib/http/envelope.ts). */
+export type Family = 'baidu' | 'frs' | 'modelarts' | 'predict' | 'oauth' | 'iam' | 'plain';
 
 export interface IrisErrorOptions {
   /** Name of the offending request field, used in messages. */

@@ -1,0 +1,102 @@
+/**
+ * The one place where errors become wire envelopes, per API family. Nothing from an unknown
+ * error (message, stack) ever reaches a client: it is logged and answered as the family's
+ * internal-error code.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { IrisError, type ErrorKind, type Family } from '../errors';
+import { baiduCodes } from './families/baidu';
+import { frsCodes } from './families/frs';
+import { modelartsCodes } from './families/modelarts';
+import { predictCodes } from './families/predict';
+
+export const JSON_HEADERS = { 'content-type': 'application/json;charset=utf-8' } as const;
+
+const INTERNAL_MESSAGE = 'internal error, please retry later';
+
+export interface EnvelopeContext {
+  logId: number;
+  requestId: string;
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** Normalises anything thrown into an IrisError; unknown errors become INTERNAL with a safe message. */
+export function toIrisError(err: unknown): IrisError {
+  if (err instanceof IrisError) return err;
+  return new IrisError('INTERNAL', INTERNAL_MESSAGE, { cause: err });
+}
+
+function statusFor(kind: ErrorKind): number {
+  switch (kind) {
+    case 'AUTH_MISSING':
+    case 'AUTH_INVALID':
+    case 'AUTH_EXPIRED':
+      return 401;
+    case 'FORBIDDEN_PROJECT':
+      return 403;
+    case 'ROUTE_NOT_FOUND':
+    case 'NOT_FOUND':
+      return 404;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
+    case 'BODY_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'RATE_LIMIT':
+      return 429;
+    case 'INTERNAL':
+      return 500;
+    default:
+      return 400;
+  }
+}
+
+export function errorEnvelope(family: Family, error: unknown, ctx: EnvelopeContext): APIGatewayProxyStructuredResultV2 {
+  const err = toIrisError(error);
+  const message = err.kind === 'INTERNAL' ? INTERNAL_MESSAGE : err.message;
+  const headers = { 'x-request-id': ctx.requestId };
+  switch (family) {
+    case 'baidu': {
+      const code = Number(err.codes.baidu ?? baiduCodes[err.kind]);
+      // Baidu answers HTTP 200 with the error in the body; its SDKs rely on that.
+      return json(200, { error_code: code, error_msg: message, log_id: ctx.logId }, headers);
+    }
+    case 'frs': {
+      const [code, status] = frsCodes[err.kind];
+      return json(err.status ?? (err.codes.frs ? statusForCode(err.codes.frs, status) : status), { error_code: err.codes.frs ?? code, error_msg: message }, headers);
+    }
+    case 'modelarts': {
+      const [code, status] = modelartsCodes[err.kind];
+      return json(err.status ?? status, { error_code: err.codes.modelarts ?? code, error_msg: message }, headers);
+    }
+    case 'predict': {
+      const code = Number(err.codes.predict ?? predictCodes[err.kind]);
+      return json(err.kind === 'INTERNAL' ? 500 : 200, { code, message }, headers);
+    }
+    case 'oauth': {
+      // OAuth 2.0 token endpoint errors (RFC 6749 §5.2), as Baidu's token endpoint answers them.
+      const error = err.kind === 'AUTH_INVALID' || err.kind === 'AUTH_MISSING' ? 'invalid_client' : err.kind === 'INTERNAL' ? 'server_error' : 'invalid_request';
+      return json(err.status ?? (error === 'invalid_client' ? 401 : statusFor(err.kind)), { error, error_description: message }, headers);
+    }
+    case 'iam': {
+      const status = err.status ?? statusFor(err.kind);
+      const title = status === 401 ? 'Unauthorized' : status === 500 ? 'Internal Server Error' : 'Bad Request';
+      return json(status, { error: { code: String(status), title, message } }, headers);
+    }
+    default:
+      return json(err.status ?? statusFor(err.kind), { error_code: err.kind, error_msg: message, request_id: ctx.requestId }, headers);
+  }
+}
+
+/** FRS codes whose status differs from the kind's default (from the reference table). */
+function statusForCode(code: string | number, fallback: number): number {
+  const c = String(code);
+  if (c === 'FRS.0306' || c === 'FRS.0028' || c === 'FRS.0002') return 403;
+  if (c === 'FRS.0018') return 500;
+  if (c === 'FRS.0033') return 429;
+  return fallback === 404 || fallback === 405 ? fallback : 400;
+}

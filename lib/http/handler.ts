@@ -1,0 +1,138 @@
+/**
+ * The one HTTP middleware stack every API handler is built with:
+ *   logger (Powertools, request id) → body parser (JSON / form / multipart, size cap)
+ *   → auth (per family) → schema validation → the operation → family envelope.
+ * Handlers stay a few lines: they get a validated `input`, the caller's project and the stores.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { resolveToken } from '../auth/credentials';
+import { IrisError, type Family } from '../errors';
+import { stores } from '../store';
+import type { Stores } from '../store/ports';
+import { newLogId } from './families/baidu';
+import { errorEnvelope, json, toIrisError } from './envelope';
+import { bodyParser, type HttpEvent } from './request';
+import { validate } from './validate';
+
+export const logger = new Logger({ serviceName: 'iris', logLevel: (process.env.IRIS_LOG_LEVEL as 'INFO') ?? 'INFO' });
+
+/** How a caller proves who it is. */
+export type AuthMode =
+  | 'none'
+  /** `?access_token=` (Baidu); the project comes from the token. */
+  | 'baidu-token'
+  /** `X-Auth-Token` header (Huawei); `{project_id}` in the path must be the token's project. */
+  | 'huawei-token';
+
+export interface ApiRequest<I> {
+  input: I;
+  projectId: string; // '' when auth is 'none'
+  requestId: string;
+  logId: number;
+  headers: Record<string, string | undefined>;
+  event: HttpEvent;
+  stores: Stores;
+  log: Logger;
+}
+
+export interface ApiResponse {
+  statusCode?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpApiOptions<S extends z.ZodType> {
+  family: Family;
+  auth: AuthMode;
+  schema?: S;
+  maxBodyBytes?: number;
+  handler: (req: ApiRequest<z.infer<S>>) => Promise<ApiResponse | Record<string, unknown>>;
+}
+
+/** Baidu's query carries the token and an SDK marker next to the operation's own fields. */
+const BAIDU_TRANSPORT_FIELDS = new Set(['access_token', 'aipSdk', 'aipVersion']);
+
+const isApiResponse = (r: unknown): r is ApiResponse =>
+  !!r && typeof r === 'object' && ('statusCode' in r || 'headers' in r) && 'body' in r;
+
+function assembleInput(family: Family, event: HttpEvent): unknown {
+  const query = { ...(event.queryStringParameters ?? {}) };
+  const body = (event.body ?? {}) as Record<string, unknown>;
+  if (family === 'baidu' || family === 'oauth') {
+    // Baidu operations read one flat parameter set: form body first, query as fallback.
+    const flat: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(query)) if (!BAIDU_TRANSPORT_FIELDS.has(k)) flat[k] = v;
+    for (const [k, v] of Object.entries(body)) if (!BAIDU_TRANSPORT_FIELDS.has(k)) flat[k] = v;
+    return flat;
+  }
+  return { path: event.pathParameters ?? {}, query, body };
+}
+
+async function authenticate(mode: AuthMode, event: HttpEvent, s: Stores): Promise<string> {
+  if (mode === 'none') return '';
+  if (mode === 'baidu-token') {
+    const token = event.queryStringParameters?.access_token ?? (event.body as Record<string, unknown> | undefined)?.access_token;
+    if (typeof token !== 'string' || token === '') throw new IrisError('AUTH_MISSING', 'access token missing: pass ?access_token=');
+    return (await resolveToken(s.metadata, token)).projectId;
+  }
+  const token = event.headers?.['x-auth-token'];
+  if (!token) throw new IrisError('AUTH_MISSING', 'the X-Auth-Token header is missing');
+  const { projectId } = await resolveToken(s.metadata, token);
+  const pathProject = event.pathParameters?.project_id;
+  if (pathProject !== undefined && pathProject !== projectId) {
+    throw new IrisError('FORBIDDEN_PROJECT', 'the project_id in the path does not match the token');
+  }
+  return projectId;
+}
+
+export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
+  const core = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const logId = newLogId();
+    const s = stores();
+    const projectId = await authenticate(opts.auth, event, s);
+    if (projectId) logger.appendKeys({ projectId });
+    const input = opts.schema ? validate(opts.schema, assembleInput(opts.family, event)) : assembleInput(opts.family, event);
+    const result = await opts.handler({
+      input: input as z.infer<S>,
+      projectId,
+      requestId,
+      logId,
+      headers: event.headers ?? {},
+      event,
+      stores: s,
+      log: logger,
+    });
+    const { statusCode = 200, body, headers = {} } = isApiResponse(result) ? result : { body: result };
+    const payload = opts.family === 'baidu' && body && typeof body === 'object' && !Array.isArray(body) ? { log_id: logId, ...body } : body;
+    return body === undefined
+      ? { statusCode, headers: { 'x-request-id': requestId, ...headers } }
+      : json(statusCode, payload, { 'x-request-id': requestId, ...headers });
+  };
+
+  return middy<HttpEvent, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      before: (request) => {
+        const e = request.event;
+        // HTTP API v2 lower-cases header names already; local callers may not.
+        e.headers = Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+        logger.appendKeys({ requestId: e.requestContext?.requestId, route: e.routeKey });
+      },
+    })
+    .use(bodyParser({ maxBytes: opts.maxBodyBytes }))
+    .use({
+      onError: (request) => {
+        const err = toIrisError(request.error);
+        const requestId = request.event?.requestContext?.requestId ?? request.context?.awsRequestId ?? '';
+        if (err.kind === 'INTERNAL') logger.error('request failed', { error: request.error as Error });
+        else logger.info('request rejected', { kind: err.kind, message: err.message });
+        request.response = errorEnvelope(opts.family, err, { logId: newLogId(), requestId });
+      },
+    })
+    .handler(core);
+}

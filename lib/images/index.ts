@@ -1,0 +1,14 @@
+/** Image intake used by every API: base64 decoding, URL fetching, format and size checks. */
+export { decodeBase64Image, type Base64Options } from './base64';
+export { sniffFormat, type SniffedFormat } from './sniff';
+export { decodeBmp, readBmpHeader, type BmpHeader, type RawImage } from './bmp';
+export {
+  intakeImage,
+  DEFAULT_MAX_PIXELS,
+  type DecodedImage,
+  type ImageFormat,
+  type ImageLimits,
+  type RgbOptions,
+} from './intake';
+export { fetchImage, validateHop, type FetchLimits, type HopContext, type ValidatedHop } from './fetch';
+export { addressRange, isPublicAddress } from './address';

@@ -1,0 +1,236 @@
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { Item, Key, MetadataStore, QueryOptions, QueryPage, TransactOp, UpdateSpec, WriteCondition } from './ports';
+
+/** Builds DynamoDB expressions with placeholder names/values so attribute names are never interpolated. */
+class ExpressionBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private n = 0;
+
+  name(attr: string): string {
+    // Nested paths (a.b) are not used by the domain; treat the whole string as one name.
+    const key = `#n${this.n++}`;
+    this.names[key] = attr;
+    return key;
+  }
+
+  value(v: unknown): string {
+    const key = `:v${this.n++}`;
+    this.values[key] = v;
+    return key;
+  }
+
+  condition(c: WriteCondition | undefined): string | undefined {
+    if (!c) return undefined;
+    const parts: string[] = [];
+    if (c.ifNotExists) parts.push(`attribute_not_exists(${this.name('pk')})`);
+    if (c.ifExists) parts.push(`attribute_exists(${this.name('pk')})`);
+    for (const [attr, v] of Object.entries(c.ifMatch ?? {})) parts.push(`${this.name(attr)} = ${this.value(v)}`);
+    if (c.ifBelow) {
+      const a = this.name(c.ifBelow.attr);
+      parts.push(`(attribute_not_exists(${a}) OR ${a} < ${this.value(c.ifBelow.limit)})`);
+    }
+    return parts.length ? parts.join(' AND ') : undefined;
+  }
+
+  update(spec: UpdateSpec): string {
+    const clauses: string[] = [];
+    const set = Object.entries(spec.set ?? {}).filter(([, v]) => v !== undefined);
+    if (set.length) clauses.push('SET ' + set.map(([k, v]) => `${this.name(k)} = ${this.value(v)}`).join(', '));
+    const add = Object.entries(spec.add ?? {});
+    if (add.length) clauses.push('ADD ' + add.map(([k, v]) => `${this.name(k)} ${this.value(v)}`).join(', '));
+    if (spec.remove?.length) clauses.push('REMOVE ' + spec.remove.map((k) => this.name(k)).join(', '));
+    return clauses.join(' ');
+  }
+
+  params(): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+    return {
+      ...(Object.keys(this.names).length ? { ExpressionAttributeNames: this.names } : {}),
+      ...(Object.keys(this.values).length ? { ExpressionAttributeValues: this.values } : {}),
+    };
+  }
+}
+
+const isConditionFailure = (e: unknown): boolean => {
+  const err = e as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+  if (err?.name === 'ConditionalCheckFailedException') return true;
+  // A cancelled transaction is a condition failure only if a condition caused it (not a conflict).
+  return err?.name === 'TransactionCanceledException' && !!err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed');
+};
+
+const encodeCursor = (k: Record<string, unknown> | undefined): string | undefined =>
+  k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined;
+
+const decodeCursor = (c: string | undefined): Record<string, unknown> | undefined => {
+  if (!c) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    return parsed && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export class DynamoMetadataStore implements MetadataStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(key: Key, opts: { consistent?: boolean } = {}): Promise<Item | null> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: opts.consistent ?? true }),
+    );
+    return (out.Item as Item) ?? null;
+  }
+
+  async batchGet(keys: Key[]): Promise<Item[]> {
+    const result: Item[] = [];
+    // Deduplicate: BatchGet rejects repeated keys.
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
+        const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
+          await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
+        result.push(...((out.Responses?.[this.table] as Item[]) ?? []));
+        pending = out.UnprocessedKeys?.[this.table]?.Keys;
+        if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+      if (pending && pending.length > 0) throw new Error('DynamoDB BatchGet left unprocessed keys');
+    }
+    return result;
+  }
+
+  async put(item: Item, condition?: WriteCondition): Promise<boolean> {
+    const b = new ExpressionBuilder();
+    const ConditionExpression = b.condition(condition);
+    try {
+      await this.client.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression, ...b.params() }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async update(key: Key, spec: UpdateSpec, condition?: WriteCondition): Promise<Item | null> {
+    const b = new ExpressionBuilder();
+    const UpdateExpression = b.update(spec);
+    const ConditionExpression = b.condition(condition);
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: UpdateExpression || undefined,
+          ConditionExpression,
+          ReturnValues: 'ALL_NEW',
+          ...b.params(),
+        }),
+      );
+      return (out.Attributes as Item) ?? null;
+    } catch (e) {
+      if (isConditionFailure(e)) return null;
+      throw e;
+    }
+  }
+
+  async delete(key: Key, condition?: WriteCondition): Promise<Item | null> {
+    const b = new ExpressionBuilder();
+    const ConditionExpression = b.condition(condition);
+    try {
+      const out = await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: key.pk, sk: key.sk },
+          ConditionExpression,
+          ReturnValues: 'ALL_OLD',
+          ...b.params(),
+        }),
+      );
+      return (out.Attributes as Item) ?? null;
+    } catch (e) {
+      if (isConditionFailure(e)) return null;
+      throw e;
+    }
+  }
+
+  async query(opts: QueryOptions): Promise<QueryPage> {
+    const b = new ExpressionBuilder();
+    const pkAttr = opts.index ? `${opts.index}pk` : 'pk';
+    const skAttr = opts.index ? `${opts.index}sk` : 'sk';
+    let expr = `${b.name(pkAttr)} = ${b.value(opts.pk)}`;
+    const sk = opts.sk;
+    if (sk) {
+      const s = b.name(skAttr);
+      if ('beginsWith' in sk) expr += ` AND begins_with(${s}, ${b.value(sk.beginsWith)})`;
+      else if ('between' in sk) expr += ` AND ${s} BETWEEN ${b.value(sk.between[0])} AND ${b.value(sk.between[1])}`;
+      else if ('gte' in sk) expr += ` AND ${s} >= ${b.value(sk.gte)}`;
+      else if ('lte' in sk) expr += ` AND ${s} <= ${b.value(sk.lte)}`;
+      else expr += ` AND ${s} = ${b.value(sk.eq)}`;
+    }
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: opts.index,
+        KeyConditionExpression: expr,
+        Limit: opts.limit,
+        ExclusiveStartKey: decodeCursor(opts.cursor),
+        ScanIndexForward: opts.forward ?? true,
+        Select: opts.countOnly ? 'COUNT' : undefined,
+        ...b.params(),
+      }),
+    );
+    return {
+      items: (out.Items as Item[]) ?? [],
+      cursor: encodeCursor(out.LastEvaluatedKey as Record<string, unknown> | undefined),
+      count: out.Count ?? 0,
+    };
+  }
+
+  async transact(ops: TransactOp[]): Promise<boolean> {
+    if (ops.length === 0) return true;
+    const items = ops.map((op) => {
+      const b = new ExpressionBuilder();
+      if ('put' in op) {
+        const ConditionExpression = b.condition(op.condition);
+        return { Put: { TableName: this.table, Item: op.put, ConditionExpression, ...b.params() } };
+      }
+      if ('update' in op) {
+        const UpdateExpression = b.update(op.spec);
+        const ConditionExpression = b.condition(op.condition);
+        return {
+          Update: { TableName: this.table, Key: { pk: op.update.pk, sk: op.update.sk }, UpdateExpression, ConditionExpression, ...b.params() },
+        };
+      }
+      if ('delete' in op) {
+        const ConditionExpression = b.condition(op.condition);
+        return { Delete: { TableName: this.table, Key: { pk: op.delete.pk, sk: op.delete.sk }, ConditionExpression, ...b.params() } };
+      }
+      const ConditionExpression = b.condition(op.condition)!;
+      return { ConditionCheck: { TableName: this.table, Key: { pk: op.check.pk, sk: op.check.sk }, ConditionExpression, ...b.params() } };
+    });
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new DescribeTableCommand({ TableName: this.table }));
+  }
+}

@@ -1,0 +1,148 @@
+import * as lancedb from '@lancedb/lancedb';
+import type { VectorHit, VectorRow, VectorSearchOptions, VectorStore, VectorTable, VectorValue } from './ports';
+
+/** Table names are used as folder names (locally) and S3 key parts: keep them tame. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
+const checkName = (name: string): string => {
+  if (!TABLE_NAME.test(name)) throw new Error(`invalid vector table name: ${name}`);
+  return name;
+};
+
+/** SQL string literal for LanceDB predicates (single quotes doubled). */
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+const toPlainRow = (row: VectorRow): Record<string, unknown> => ({
+  ...row,
+  vector: Array.from(row.vector as ArrayLike<number>),
+});
+
+const strip = (r: Record<string, unknown>): Record<string, unknown> => {
+  const { vector: _v, ...rest } = r;
+  return rest;
+};
+
+class LanceVectorTable implements VectorTable {
+  constructor(
+    readonly name: string,
+    private readonly table: lancedb.Table,
+  ) {}
+
+  async upsert(rows: VectorRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.table
+      .mergeInsert('id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute(rows.map(toPlainRow));
+  }
+
+  async deleteWhere(where: string): Promise<void> {
+    await this.table.delete(where);
+  }
+
+  async deleteIds(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      if (chunk.length) await this.table.delete(`id IN (${chunk.map(sqlString).join(', ')})`);
+    }
+  }
+
+  async search(vector: number[] | Float32Array, opts: VectorSearchOptions): Promise<VectorHit[]> {
+    let q = this.table
+      .vectorSearch(Array.from(vector as ArrayLike<number>))
+      .distanceType(opts.metric ?? 'cosine')
+      .limit(opts.k);
+    // `where` on a vector query is a pre-filter in LanceDB: the k results all satisfy it.
+    if (opts.where) q = q.where(opts.where);
+    if (opts.nprobes) q = q.nprobes(opts.nprobes);
+    if (opts.select) q = q.select(['id', ...opts.select.filter((c) => c !== 'id')]);
+    const rows = (await q.toArray()) as Array<Record<string, unknown>>;
+    return rows.map((r) => strip({ ...r }) as VectorHit);
+  }
+
+  async scan(opts: { where?: string; limit?: number; select?: string[] } = {}): Promise<Array<Record<string, unknown>>> {
+    let q = this.table.query();
+    if (opts.where) q = q.where(opts.where);
+    if (opts.select) q = q.select(opts.select);
+    if (opts.limit) q = q.limit(opts.limit);
+    const rows = (await q.toArray()) as Array<Record<string, unknown>>;
+    return rows.map((r) => strip({ ...r }));
+  }
+
+  count(where?: string): Promise<number> {
+    return this.table.countRows(where);
+  }
+
+  async updateWhere(where: string, values: Record<string, VectorValue>): Promise<void> {
+    const clean: Record<string, string | number | boolean | null> = {};
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) continue;
+      clean[k] = typeof v === 'bigint' ? Number(v) : v;
+    }
+    if (Object.keys(clean).length === 0) return;
+    await this.table.update({ where, values: clean });
+  }
+
+  async ensureIndex(opts: { minRows: number; metric?: 'cosine' | 'l2' | 'dot' }): Promise<boolean> {
+    const rows = await this.table.countRows();
+    if (rows < opts.minRows) return false;
+    const indices = await this.table.listIndices();
+    if (indices.some((i) => i.columns.includes('vector'))) return false;
+    await this.table.createIndex('vector', {
+      config: lancedb.Index.ivfPq({
+        distanceType: opts.metric ?? 'cosine',
+        numPartitions: Math.max(1, Math.round(Math.sqrt(rows))),
+      }),
+    });
+    return true;
+  }
+}
+
+export class LanceVectorStore implements VectorStore {
+  private conn?: Promise<lancedb.Connection>;
+
+  constructor(
+    private readonly uri: string,
+    private readonly storageOptions: Record<string, string> = {},
+  ) {}
+
+  private connection(): Promise<lancedb.Connection> {
+    this.conn ??= lancedb.connect(this.uri, { storageOptions: this.storageOptions });
+    return this.conn;
+  }
+
+  async open(name: string): Promise<VectorTable | null> {
+    const db = await this.connection();
+    const names = await db.tableNames();
+    if (!names.includes(checkName(name))) return null;
+    return new LanceVectorTable(name, await db.openTable(name));
+  }
+
+  async openOrCreate(name: string, firstRows: VectorRow[]): Promise<VectorTable> {
+    const existing = await this.open(name);
+    if (existing) return existing;
+    if (firstRows.length === 0) throw new Error('openOrCreate needs at least one row to infer the schema');
+    const db = await this.connection();
+    // Create with the first rows' schema but no data; callers upsert afterwards (so a concurrent
+    // creator's `existOk` path and ours both end in the same upsert).
+    const table = await db.createTable(checkName(name), firstRows.slice(0, 1).map(toPlainRow), { mode: 'create', existOk: true });
+    await table.delete('true');
+    return new LanceVectorTable(name, table);
+  }
+
+  async drop(name: string): Promise<void> {
+    const db = await this.connection();
+    const names = await db.tableNames();
+    if (names.includes(checkName(name))) await db.dropTable(name);
+  }
+
+  async list(): Promise<string[]> {
+    const db = await this.connection();
+    return db.tableNames();
+  }
+
+  async ping(): Promise<void> {
+    const db = await this.connection();
+    await db.tableNames();
+  }
+}
