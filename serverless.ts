@@ -116,7 +116,11 @@ const configuration = {
       sourcemap: true,
       target: 'node22',
       platform: 'node',
-      format: 'cjs',
+      // ESM (.mjs) because the package is "type": "module"; CommonJS dependencies get a `require`.
+      format: 'esm',
+      outputFileExtension: '.mjs',
+      banner: { js: "import { createRequire as __irisCreateRequire } from 'node:module'; const require = __irisCreateRequire(import.meta.url);" },
+      mainFields: ['module', 'main'],
       exclude: nativeModules,
       external: nativeModules,
       packager: 'npm',

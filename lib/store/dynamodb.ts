@@ -81,6 +81,16 @@ const decodeCursor = (c: string | undefined): Record<string, unknown> | undefine
   }
 };
 
+/** Evaluates a WriteCondition against an item read beforehand (emulated transactions only). */
+function holds(c: WriteCondition | undefined, item: Item | null): boolean {
+  if (!c) return true;
+  if (c.ifNotExists && item) return false;
+  if (c.ifExists && !item) return false;
+  for (const [k, v] of Object.entries(c.ifMatch ?? {})) if (!item || item[k] !== v) return false;
+  if (c.ifBelow && item && typeof item[c.ifBelow.attr] === 'number' && (item[c.ifBelow.attr] as number) >= c.ifBelow.limit) return false;
+  return true;
+}
+
 export class DynamoMetadataStore implements MetadataStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -226,8 +236,39 @@ export class DynamoMetadataStore implements MetadataStore {
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
+      if ((e as { name?: string }).name === 'UnknownOperationException') return this.emulatedTransact(ops);
       throw e;
     }
+  }
+
+  /**
+   * dynalite (the local DynamoDB) has no TransactWriteItems. Locally only, transactions are
+   * emulated: every condition is checked first, then the writes are applied one by one with
+   * their own conditions, and the items already written are restored if a later one fails.
+   * Not isolated against concurrent writers — good enough for one developer's machine; AWS
+   * always takes the real, atomic path above.
+   */
+  private async emulatedTransact(ops: TransactOp[]): Promise<boolean> {
+    const keyOf = (op: TransactOp): Key => ('put' in op ? { pk: String(op.put.pk), sk: String(op.put.sk) } : 'update' in op ? op.update : 'delete' in op ? op.delete : op.check);
+    const before = await Promise.all(ops.map((op) => this.get(keyOf(op))));
+    if (!ops.every((op, i) => holds(op.condition, before[i]))) return false;
+    const done: number[] = [];
+    for (const [i, op] of ops.entries()) {
+      let ok = true;
+      if ('put' in op) ok = await this.put(op.put, op.condition);
+      else if ('update' in op) ok = (await this.update(op.update, op.spec, op.condition)) !== null;
+      else if ('delete' in op) ok = (await this.delete(op.delete, op.condition)) !== null || !op.condition;
+      if (!ok) {
+        for (const j of done.reverse()) {
+          const prior = before[j];
+          if (prior) await this.put(prior);
+          else await this.delete(keyOf(ops[j]));
+        }
+        return false;
+      }
+      done.push(i);
+    }
+    return true;
   }
 
   async ping(): Promise<void> {

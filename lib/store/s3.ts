@@ -2,7 +2,6 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -20,6 +19,8 @@ export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    /** ping() lists one key under this prefix (functions are granted ListBucket per prefix only). */
+    private readonly pingPrefix = 'vectors/',
   ) {}
 
   async put(key: string, body: Buffer, opts: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<void> {
@@ -104,6 +105,6 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async ping(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.pingPrefix, MaxKeys: 1 }));
   }
 }

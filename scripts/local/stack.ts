@@ -1,0 +1,283 @@
+/**
+ * The local stack: everything `npx osls deploy` creates in AWS, on this machine.
+ *
+ *   AWS                           local
+ *   API Gateway HTTP API + Lambda serverless-offline (HTTP API v2 events), one port
+ *   S3 bucket                     s3rver, files under .data/s3
+ *   S3 → Lambda notifications     s3rver's object events, matched against serverless.ts's
+ *                                 s3 triggers (prefix/suffix) and invoked through
+ *                                 serverless-offline's Lambda invoke endpoint
+ *   DynamoDB table                dynalite, LevelDB under .data/dynamodb (survives restarts)
+ *   LanceDB on s3://…/vectors     LanceDB folder .data/vectors (or IRIS_VECTORS=s3://…)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { functions } from '../../functions';
+import type { S3Event as S3Trigger } from '../../lib/deploy/types';
+import { tableAttributeDefinitions, tableGlobalSecondaryIndexes, tableKeySchema } from '../../lib/store/table';
+
+export interface LocalStackOptions {
+  /** HTTP API port (default 3000; 0 picks a free one). */
+  port?: number;
+  dataDir?: string;
+  /** Print serverless-offline's output. */
+  verbose?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DevCredentials {
+  projectId: string;
+  projectName: string;
+  apiKey: string;
+  secretKey: string;
+}
+
+export interface LocalStack {
+  url: string;
+  s3Endpoint: string;
+  dynamodbEndpoint: string;
+  bucket: string;
+  table: string;
+  vectors: string;
+  credentials: DevCredentials;
+  /** Resolves when every trigger invocation started so far has finished. */
+  triggersIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createNetServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** AWS S3 notification filter semantics: prefix and suffix rules must all match. */
+export function matchesTrigger(trigger: S3Trigger['s3'], eventName: string, key: string): boolean {
+  const wanted = trigger.event.replace(/^s3:/, '');
+  const typeOk = wanted.endsWith('*') ? eventName.startsWith(wanted.slice(0, -1)) : eventName === wanted;
+  if (!typeOk) return false;
+  return (trigger.rules ?? []).every((r) => (r.prefix === undefined || key.startsWith(r.prefix)) && (r.suffix === undefined || key.endsWith(r.suffix)));
+}
+
+/** S3 sends keys URL-encoded with '+' for spaces; s3rver sends them raw. */
+const awsEncodeKey = (key: string): string => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+
+async function waitFor(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`serverless-offline exited with code ${child.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.status < 500 || r.status === 503) return;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${url}: ${String(lastError)}`);
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const dataDir = resolve(opts.dataDir ?? process.env.IRIS_DATA_DIR ?? join(ROOT, '.data'));
+  await mkdir(join(dataDir, 's3'), { recursive: true });
+  await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+  await mkdir(join(dataDir, 'vectors'), { recursive: true });
+
+  const httpPort = opts.port === 0 ? await freePort() : (opts.port ?? 3000);
+  const lambdaPort = await freePort();
+  const s3Port = await freePort();
+  const ddbPort = await freePort();
+  const bucket = 'iris-local-objects';
+  const table = 'iris-local';
+  const vectors = process.env.IRIS_VECTORS ?? join(dataDir, 'vectors');
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  const dynamodbEndpoint = `http://127.0.0.1:${ddbPort}`;
+  const url = `http://localhost:${httpPort}`;
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+  };
+
+  try {
+    // DynamoDB
+    const ddbServer = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((res) => ddbServer.listen(ddbPort, '127.0.0.1', () => res()));
+    cleanups.push(() => new Promise((res) => ddbServer.close(() => res())));
+    const ddb = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const tables = await ddb.send(new ListTablesCommand({}));
+    if (!tables.TableNames?.includes(table)) {
+      await ddb.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: tableAttributeDefinitions as never,
+          KeySchema: tableKeySchema as never,
+          GlobalSecondaryIndexes: tableGlobalSecondaryIndexes as never,
+        }),
+      );
+    }
+    ddb.destroy();
+
+    // S3
+    const s3rver = new S3rver({ port: s3Port, address: '127.0.0.1', directory: join(dataDir, 's3'), silent: true, allowMismatchedSignatures: true });
+    await s3rver.run();
+    cleanups.push(() => s3rver.close());
+    const s3 = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((e) => {
+      if ((e as { name?: string }).name !== 'BucketAlreadyOwnedByYou' && (e as { name?: string }).name !== 'BucketAlreadyExists') throw e;
+    });
+    s3.destroy();
+
+    // Environment shared by this process (dev credentials) and the functions.
+    Object.assign(process.env, {
+      IRIS_LOCAL_STACK: '1',
+      IRIS_STAGE: 'local',
+      IRIS_BUCKET: bucket,
+      IRIS_TABLE: table,
+      IRIS_VECTORS: vectors,
+      IRIS_S3_ENDPOINT: s3Endpoint,
+      IRIS_DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      IRIS_PUBLIC_URL: url,
+      IRIS_HTTP_PORT: String(httpPort),
+      IRIS_LAMBDA_PORT: String(lambdaPort),
+      // Local dev may fetch images from other local servers; AWS never allows it.
+      IRIS_ALLOW_PRIVATE_URLS: process.env.IRIS_ALLOW_PRIVATE_URLS ?? '1',
+      AWS_REGION: 'us-east-1',
+    });
+
+    const credentials = await ensureDevCredentials(dataDir);
+
+    // API (serverless-offline runs the same serverless.ts, bundled by serverless-esbuild)
+    const child = spawn(join(ROOT, 'node_modules/.bin/osls'), ['offline', 'start', '--stage', 'local'], {
+      cwd: ROOT,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let offlineOutput = '';
+    const onData = (d: Buffer) => {
+      offlineOutput = (offlineOutput + d.toString()).slice(-20_000);
+      if (opts.verbose) process.stdout.write(d);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    cleanups.push(async () => {
+      if (child.exitCode === null) {
+        try {
+          process.kill(-child.pid!, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+        await new Promise<void>((res) => {
+          const t = setTimeout(() => {
+            try {
+              process.kill(-child.pid!, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+            res();
+          }, 5000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            res();
+          });
+        });
+      }
+    });
+    try {
+      await waitFor(`${url}/health`, 180_000, child);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- serverless-offline output ---\n${offlineOutput}`);
+    }
+
+    // S3 → Lambda notifications
+    const triggers = functions.flatMap((fn) =>
+      (fn.config.events ?? []).flatMap((ev) => ('s3' in ev ? [{ fn: fn.name, trigger: ev.s3 }] : [])),
+    );
+    const inflight = new Set<Promise<void>>();
+    (s3rver as unknown as import('node:events').EventEmitter).on('event', (event: { Records: Array<{ eventName: string; s3: { bucket: { name: string }; object: { key: string } } }> }) => {
+      for (const record of event.Records) {
+        const key = record.s3.object.key;
+        for (const { fn, trigger } of triggers) {
+          if (!matchesTrigger(trigger, record.eventName, key)) continue;
+          const payload = { Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: awsEncodeKey(key) } } }] };
+          const p = invokeWithRetries(lambdaPort, `iris-local-${fn}`, payload, log).finally(() => inflight.delete(p));
+          inflight.add(p);
+        }
+      }
+    });
+
+    return {
+      url,
+      s3Endpoint,
+      dynamodbEndpoint,
+      bucket,
+      table,
+      vectors,
+      credentials,
+      triggersIdle: async () => {
+        while (inflight.size) await Promise.allSettled([...inflight]);
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Lambda retries failed asynchronous invocations twice; so does the local stack. */
+async function invokeWithRetries(lambdaPort: number, functionName: string, payload: unknown, log: (l: string) => void): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${functionName}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+      const text = await r.text();
+      if (r.ok && !r.headers.get('x-amz-function-error')) {
+        log(`s3 trigger → ${functionName}: ${text.slice(0, 300)}`);
+        return;
+      }
+      log(`s3 trigger → ${functionName} failed (attempt ${attempt}): ${text.slice(0, 300)}`);
+    } catch (e) {
+      log(`s3 trigger → ${functionName} failed (attempt ${attempt}): ${(e as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
+}
+
+/** Creates the dev project on first start and keeps its keys under the data folder. */
+async function ensureDevCredentials(dataDir: string): Promise<DevCredentials> {
+  const file = join(dataDir, 'dev-credentials.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DevCredentials;
+  const { resetConfig } = await import('../../lib/config');
+  const { resetClients } = await import('../../lib/store/aws-clients');
+  const { resetStores, stores } = await import('../../lib/store');
+  resetConfig();
+  resetClients();
+  resetStores();
+  const { createProject } = await import('../../lib/auth/credentials');
+  const p = await createProject(stores().metadata, 'dev');
+  const creds: DevCredentials = { projectId: p.projectId, projectName: p.name, apiKey: p.apiKey, secretKey: p.secretKey };
+  await writeFile(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  return creds;
+}
