@@ -1,0 +1,54 @@
+/**
+ * The contract between the image-search API (lib/search/*, functions/search/*) and the
+ * matching engines (lib/search/engines/*). One engine per library kind; the API stores what
+ * `describe` returns and asks `rank` to turn nearest-neighbour candidates into scored matches.
+ */
+import type { DecodedImage } from '../images';
+
+export type LibraryKind = 'same_hq' | 'similar' | 'product' | 'picturebook' | 'materiel';
+
+export interface PartVector {
+  /** Which view of the image this vector describes, e.g. 'full', 'mirror', 'crop-tl'. */
+  part: string;
+  vector: number[];
+}
+
+export interface Description {
+  /** Stored as rows of the library's vector table (one row per part, same item id). */
+  vectors: PartVector[];
+  /** Opaque engine data needed by `rank` later (e.g. local features); stored in S3 beside the image. */
+  sidecar?: Buffer;
+}
+
+export interface Candidate {
+  /** Item id (the cont_sign-derived id of a stored image). */
+  id: string;
+  /** Best (smallest) distance over the item's vectors for any query vector. */
+  distance: number;
+  /** Which stored part matched best. */
+  part: string;
+}
+
+export interface Match {
+  id: string;
+  /** Calibrated similarity in [0, 1]. */
+  score: number;
+}
+
+export interface SearchEngine {
+  readonly kind: LibraryKind;
+  /** Vector length and metric of the library's table. */
+  readonly dimension: number;
+  readonly metric: 'cosine' | 'l2';
+  /** How many nearest neighbours to fetch per query vector before `rank`. */
+  readonly candidatePool: number;
+  /** Describe an image being added to a library. */
+  describe(image: DecodedImage): Promise<Description>;
+  /** Describe a query image (may differ from `describe`, e.g. fewer parts). */
+  describeQuery(image: DecodedImage): Promise<Description>;
+  /**
+   * Scores candidates for a query, best first. An engine with a match threshold (same-image)
+   * drops candidates that are not the same picture; a ranking engine (similar) keeps them all.
+   */
+  rank(query: { image: DecodedImage; description: Description }, candidates: Candidate[], loadSidecar: (id: string) => Promise<Buffer | null>): Promise<Match[]>;
+}
