@@ -18,7 +18,8 @@ import { errorEnvelope, json, toIrisError } from './envelope';
 import { bodyParser, type HttpEvent } from './request';
 import { validate } from './validate';
 
-export const logger = new Logger({ serviceName: 'iris', logLevel: (process.env.IRIS_LOG_LEVEL as 'INFO') ?? 'INFO' });
+/** Level from POWERTOOLS_LOG_LEVEL (default INFO). */
+export const logger = new Logger({ serviceName: 'iris' });
 
 /** How a caller proves who it is. */
 export type AuthMode =
@@ -130,7 +131,7 @@ export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
         const err = toIrisError(request.error);
         const requestId = request.event?.requestContext?.requestId ?? request.context?.awsRequestId ?? '';
         if (err.kind === 'INTERNAL') logger.error('request failed', { error: request.error as Error });
-        else logger.info('request rejected', { kind: err.kind, message: err.message });
+        else logger.info('request rejected', { kind: err.kind, reason: err.message });
         request.response = errorEnvelope(opts.family, err, { logId: newLogId(), requestId });
       },
     })

@@ -1,0 +1,110 @@
+/** The storage adapters against real local services: s3rver, dynalite and a LanceDB folder. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServices, type TestServices } from '../../support/services';
+
+let env: TestServices;
+beforeAll(async () => {
+  env = await startServices();
+});
+afterAll(async () => env?.stop());
+
+describe('S3ObjectStore', () => {
+  it('puts, reads, heads, lists and deletes objects with metadata', async () => {
+    const { objects } = env.stores;
+    await objects.put('data/p/a.jpg', Buffer.from('abc'), { contentType: 'image/jpeg', metadata: { brief: 'x' } });
+    await objects.put('data/p/b.jpg', Buffer.from('defg'));
+    const got = await objects.get('data/p/a.jpg');
+    expect(got?.body.toString()).toBe('abc');
+    expect(got?.metadata.brief).toBe('x');
+    expect((await objects.head('data/p/b.jpg'))?.size).toBe(4);
+    expect((await objects.list('data/p/')).map((o) => o.key).sort()).toEqual(['data/p/a.jpg', 'data/p/b.jpg']);
+    await objects.deleteMany(['data/p/a.jpg', 'data/p/b.jpg']);
+    expect(await objects.get('data/p/a.jpg')).toBeNull();
+    expect(await objects.head('data/p/b.jpg')).toBeNull();
+  });
+
+  it('hands out presigned URLs that work for PUT and GET', async () => {
+    const { objects } = env.stores;
+    const put = await objects.presignPut('ingest/p/x/file.bin', { expiresSeconds: 60 });
+    const r = await fetch(put, { method: 'PUT', body: 'payload' });
+    expect(r.status).toBe(200);
+    const get = await objects.presignGet('ingest/p/x/file.bin', 60);
+    expect(await (await fetch(get)).text()).toBe('payload');
+  });
+});
+
+describe('DynamoMetadataStore', () => {
+  it('refuses a second create with ifNotExists and keeps the first item', async () => {
+    const { metadata } = env.stores;
+    const key = { pk: 'T#create', sk: 'A' };
+    expect(await metadata.put({ ...key, v: 1 }, { ifNotExists: true })).toBe(true);
+    expect(await metadata.put({ ...key, v: 2 }, { ifNotExists: true })).toBe(false);
+    expect((await metadata.get(key))?.v).toBe(1);
+  });
+
+  it('enforces a quota atomically with ifBelow', async () => {
+    const { metadata } = env.stores;
+    const key = { pk: 'T#quota', sk: 'A' };
+    await metadata.put({ ...key, count: 0 });
+    const results = await Promise.all(Array.from({ length: 8 }, () => metadata.update(key, { add: { count: 1 } }, { ifBelow: { attr: 'count', limit: 5 } })));
+    expect(results.filter(Boolean)).toHaveLength(5);
+    expect((await metadata.get(key))?.count).toBe(5);
+  });
+
+  it('pages a query with an opaque cursor in sort-key order', async () => {
+    const { metadata } = env.stores;
+    for (let i = 0; i < 7; i++) await metadata.put({ pk: 'T#page', sk: `S#${i}`, gsi1pk: 'G#page', gsi1sk: `${9 - i}` });
+    const first = await metadata.query({ pk: 'T#page', limit: 3 });
+    expect(first.items.map((i) => i.sk)).toEqual(['S#0', 'S#1', 'S#2']);
+    const second = await metadata.query({ pk: 'T#page', limit: 3, cursor: first.cursor });
+    expect(second.items.map((i) => i.sk)).toEqual(['S#3', 'S#4', 'S#5']);
+    const byIndex = await metadata.query({ index: 'gsi1', pk: 'G#page', sk: { beginsWith: '9' } });
+    expect(byIndex.items.map((i) => i.sk)).toEqual(['S#0']);
+  });
+
+  it('applies all of a transaction or none of it', async () => {
+    const { metadata } = env.stores;
+    await metadata.put({ pk: 'T#tx', sk: 'exists', v: 1 });
+    const ok = await metadata.transact([
+      { put: { pk: 'T#tx', sk: 'new', v: 1 } },
+      { put: { pk: 'T#tx', sk: 'exists', v: 2 }, condition: { ifNotExists: true } },
+    ]);
+    expect(ok).toBe(false);
+    expect(await metadata.get({ pk: 'T#tx', sk: 'new' })).toBeNull();
+    expect((await metadata.get({ pk: 'T#tx', sk: 'exists' }))?.v).toBe(1);
+    expect(await metadata.transact([{ put: { pk: 'T#tx', sk: 'new', v: 1 } }, { update: { pk: 'T#tx', sk: 'exists' }, spec: { add: { v: 10 } } }])).toBe(true);
+    expect((await metadata.get({ pk: 'T#tx', sk: 'exists' }))?.v).toBe(11);
+  });
+});
+
+describe('LanceVectorStore', () => {
+  const rows = Array.from({ length: 20 }, (_, i) => ({
+    id: `r${i}`,
+    vector: [Math.cos(i / 3), Math.sin(i / 3), 0.1 * i, 1],
+    tag1: i % 3,
+    brief: `item ${i}`,
+  }));
+
+  it('returns the nearest rows first and applies the filter inside the query', async () => {
+    const table = await env.stores.vectors.openOrCreate('test_vectors', rows);
+    await table.upsert(rows);
+    const hits = await table.search(rows[4].vector, { k: 3 });
+    expect(hits[0].id).toBe('r4');
+    const filtered = await table.search(rows[4].vector, { k: 5, where: 'tag1 = 2' });
+    // A pre-filter fills the page with matching rows only (not fewer after post-filtering).
+    expect(filtered).toHaveLength(5);
+    expect(filtered.every((h) => h.tag1 === 2)).toBe(true);
+  });
+
+  it('upserts by id without duplicating, updates columns and deletes rows', async () => {
+    const table = (await env.stores.vectors.open('test_vectors'))!;
+    await table.upsert([{ ...rows[0], brief: 'changed' }]);
+    expect(await table.count()).toBe(20);
+    await table.updateWhere("id = 'r1'", { brief: 'edited' });
+    const [r1] = await table.scan({ where: "id = 'r1'" });
+    expect(r1.brief).toBe('edited');
+    await table.deleteIds(['r0', 'r1']);
+    expect(await table.count()).toBe(18);
+    expect(await env.stores.vectors.open('never_written')).toBeNull();
+  });
+});
