@@ -124,6 +124,8 @@ const configuration = {
       exclude: nativeModules,
       external: nativeModules,
       packager: 'npm',
+      // Separate work folders let `osls package` and `osls offline` run side by side (tests do).
+      outputWorkFolder: process.env.IRIS_ESBUILD_DIR ?? '.esbuild',
       installExtraArgs: ['--legacy-peer-deps'],
     },
     'serverless-offline': {

@@ -7,5 +7,6 @@ import iamToken from './auth/iam-token';
 import health from './system/health';
 import notFound from './system/not-found';
 import ingestObject from './ingest/on-object';
+import listIngestRecords from './ingest/list-records';
 
-export const functions: IrisFunction[] = [health, notFound, authToken, iamToken, ingestObject];
+export const functions: IrisFunction[] = [health, notFound, authToken, iamToken, ingestObject, listIngestRecords];

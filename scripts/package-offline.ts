@@ -34,6 +34,7 @@ export async function packageOffline(args: string[], cwd = process.cwd()): Promi
           AWS_SECRET_ACCESS_KEY: 'offline',
           AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}`,
           SLS_TELEMETRY_DISABLED: '1',
+          IRIS_ESBUILD_DIR: process.env.IRIS_ESBUILD_DIR ?? '.esbuild-package',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -14,3 +14,19 @@ export const keys = {
 
 /** GSI partition for the ingest ledger, by status, newest first (gsi1sk = ISO time). */
 export const ingestStatusPartition = (status: string) => `INGESTSTATUS#${status}`;
+
+/**
+ * Image-search libraries (lib/search). One library item per (project, kind) under the project's
+ * LIBRARY partition (so listing a project's libraries is one query); the images of a library
+ * live in their own partition named by the library's generation, so a deleted-then-recreated
+ * library never sees the previous one's leftovers.
+ */
+export const libraryKeys = {
+  library: (projectId: string, kind: string) => ({ pk: `LIBRARY#${projectId}`, sk: `KIND#${kind}` }),
+  libraries: (projectId: string) => `LIBRARY#${projectId}`,
+  imagePartition: (projectId: string, kind: string, generation: string) => `LIBIMG#${projectId}#${kind}#${generation}`,
+  image: (projectId: string, kind: string, generation: string, imageId: string) => ({
+    pk: `LIBIMG#${projectId}#${kind}#${generation}`,
+    sk: `IMG#${imageId}`,
+  }),
+} as const;

@@ -1,0 +1,89 @@
+/**
+ * Constants of the Baidu-compatible image-search API, from seeds/003 (same-image, similar,
+ * product, picture book, fabric) and ../shared/REFERENCE.md (paths, codes, capacity).
+ */
+import type { ImageLimits } from '../images';
+import type { LibraryKind } from './engine';
+
+export const LIBRARY_KINDS: readonly LibraryKind[] = ['same_hq', 'similar', 'product', 'picturebook', 'materiel'];
+
+export type Operation = 'add' | 'search' | 'update' | 'delete';
+
+/** REST path prefix of each kind (REFERENCE.md); the operation name follows. */
+export const KIND_PATHS: Record<LibraryKind, string> = {
+  same_hq: '/rest/2.0/realtime_search/same_hq',
+  similar: '/rest/2.0/image-classify/v1/realtime_search/similar',
+  product: '/rest/2.0/image-classify/v1/realtime_search/product',
+  picturebook: '/rest/2.0/imagesearch/v1/realtime_search/picturebook',
+  materiel: '/rest/2.0/image-classify/v1/realtime_search/materiel',
+};
+
+export const operationPaths = (op: Operation): string[] => LIBRARY_KINDS.map((k) => `${KIND_PATHS[k]}/${op}`);
+
+const PATH_PATTERN = /\/(same_hq|similar|product|picturebook|materiel)\/(add|search|update|delete)\/?$/;
+
+/** The library kind a request path addresses (the same handler serves the five kinds). */
+export function kindOfPath(path: string | undefined): LibraryKind | null {
+  const m = PATH_PATTERN.exec(path ?? '');
+  return m ? (m[1] as LibraryKind) : null;
+}
+
+/** "建库": a new library holds 500,000 images; capacity grows in 500,000 steps on request. */
+export const DEFAULT_CAPACITY = 500_000;
+export const CAPACITY_STEP = 500_000;
+/** Generous ceiling on one library, so a typo cannot provision a billion rows. */
+export const MAX_CAPACITY = 100_000_000;
+
+/** "base64编码后大小不超过4M". */
+export const MAX_BASE64_BYTES = 4 * 1024 * 1024;
+/** "URL长度不超过1024字节". */
+export const MAX_URL_BYTES = 1024;
+/** "brief … 最长256B" (bytes of UTF-8). */
+export const MAX_BRIEF_BYTES = 256;
+/** tags: "1 - 65535范围内的整数 … 最多2个tag". */
+export const TAG_MIN = 1;
+export const TAG_MAX = 65_535;
+export const MAX_TAGS = 2;
+/** Product class_id1 / class_id2: "1-60范围内的整数". */
+export const CLASS_ID_MIN = 1;
+export const CLASS_ID_MAX = 60;
+/** "未指定分页时,默认返回前300个结果;接口返回数量最大限制1000条". */
+export const DEFAULT_PAGE = 300;
+export const RESULT_WINDOW = 1000;
+/** "最多支持100个cont_sign列表". */
+export const MAX_DELETE_SIGNS = 100;
+
+const FORMATS: ImageLimits['formats'] = ['jpeg', 'png', 'bmp'];
+/** Encoded bytes that fit in 4 MB of base64. */
+const MAX_IMAGE_BYTES = Math.floor((MAX_BASE64_BYTES * 3) / 4);
+
+const limits = (minSide: number, maxAspect?: number): ImageLimits => ({
+  formats: FORMATS,
+  maxBytes: MAX_IMAGE_BYTES,
+  minSide,
+  maxSide: 4096,
+  ...(maxAspect ? { maxAspect } : {}),
+});
+
+/**
+ * Per-kind image limits of the seed. The fabric kind has no table of its own in the seed; it
+ * follows the similar kind, which it is built on. Delete by image only needs to recognise the
+ * image, so it checks format and size, not the pixel bounds.
+ */
+export function imageLimits(kind: LibraryKind, op: Operation): ImageLimits {
+  if (op === 'delete') return { formats: FORMATS, maxBytes: MAX_IMAGE_BYTES, maxSide: 4096 };
+  switch (kind) {
+    case 'same_hq':
+      return limits(50);
+    case 'similar':
+    case 'materiel':
+      return limits(op === 'update' ? 15 : 50);
+    case 'product':
+      return limits(300);
+    case 'picturebook':
+      return limits(150, 10);
+  }
+}
+
+/** Row count past which a library's vector table gets an ANN index (exact search below it). */
+export const ANN_INDEX_MIN_ROWS = 50_000;

@@ -1,0 +1,95 @@
+/**
+ * End to end: starts the local stack exactly as `npm start` does (serverless-offline, s3rver
+ * with triggers, dynalite on disk, LanceDB folder) and talks to it over HTTP and S3.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../scripts/local/stack';
+
+let stack: LocalStack;
+let dataDir: string;
+let iamToken: string;
+
+const iamBody = (s: LocalStack) => ({
+  auth: {
+    identity: { methods: ['password'], password: { user: { name: s.credentials.apiKey, password: s.credentials.secretKey } } },
+    scope: { project: { id: s.credentials.projectId } },
+  },
+});
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'iris-e2e-'));
+  process.env.IRIS_ESBUILD_DIR = '.esbuild-e2e';
+  stack = await startLocalStack({ port: 0, dataDir, log: () => undefined, verbose: process.env.IRIS_VERBOSE === '1' });
+}, 300_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the local stack', () => {
+  it('answers /health with every backing service up', async () => {
+    const r = await fetch(`${stack.url}/health`);
+    expect(r.status).toBe(200);
+    const body = await r.json();
+    expect(body.status).toBe('ok');
+    expect(Object.values(body.services).every((s: any) => s.ok)).toBe(true);
+  });
+
+  it('issues a Baidu token for the printed dev credentials and refuses a wrong secret', async () => {
+    const c = stack.credentials;
+    const ok = await fetch(`${stack.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${c.apiKey}&client_secret=${c.secretKey}`, { method: 'POST' });
+    expect((await ok.json()).scope).toContain('brain_all_scope');
+    const bad = await fetch(`${stack.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${c.apiKey}&client_secret=nope`, { method: 'POST' });
+    expect(bad.status).toBe(401);
+  });
+
+  it('issues a Huawei X-Subject-Token', async () => {
+    const r = await fetch(`${stack.url}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(iamBody(stack)) });
+    expect(r.status).toBe(201);
+    iamToken = r.headers.get('x-subject-token')!;
+    expect(iamToken).toBeTruthy();
+  });
+
+  it('answers unknown routes in the dialect of the path', async () => {
+    const baidu = await (await fetch(`${stack.url}/rest/2.0/nothing/here`, { method: 'POST' })).json();
+    expect(baidu).toMatchObject({ error_code: 3 });
+    const frs = await fetch(`${stack.url}/v2/${stack.credentials.projectId}/face-sets-typo`);
+    expect(frs.status).toBe(404);
+  });
+
+  it('refuses another project in the path with the family code', async () => {
+    const r = await fetch(`${stack.url}/v1/${'0'.repeat(32)}/ingest/records`, { headers: { 'x-auth-token': iamToken } });
+    expect(r.status).toBe(403);
+  });
+
+  it('delivers an S3 upload under the trigger prefix to its function, which records the outcome', async () => {
+    const s3 = new S3Client({ endpoint: stack.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const key = `ingest/${stack.credentials.projectId}/no-such-importer/frame 1.jpg`;
+    await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: Buffer.from('not really an image') }));
+    // Outside the trigger prefix: no invocation.
+    await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `data/${stack.credentials.projectId}/x.jpg`, Body: Buffer.from('x') }));
+    s3.destroy();
+    await stack.triggersIdle();
+    const r = await fetch(`${stack.url}/v1/${stack.credentials.projectId}/ingest/records?status=failed`, { headers: { 'x-auth-token': iamToken } });
+    const body = await r.json();
+    expect(r.status).toBe(200);
+    expect(body.records.map((x: any) => x.key)).toEqual([key]);
+    expect(body.records[0].error.message).toMatch(/no importer named "no-such-importer"/);
+  });
+
+  it('keeps data and credentials across a restart', async () => {
+    const before = stack.credentials;
+    await stack.stop();
+    stack = await startLocalStack({ port: 0, dataDir, log: () => undefined });
+    expect(stack.credentials).toEqual(before);
+    const r = await fetch(`${stack.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${before.apiKey}&client_secret=${before.secretKey}`, { method: 'POST' });
+    expect(r.status).toBe(200);
+    const records = await fetch(`${stack.url}/v1/${before.projectId}/ingest/records?status=failed`, { headers: { 'x-auth-token': iamToken } });
+    expect((await records.json()).records).toHaveLength(1);
+  }, 300_000);
+});
