@@ -6,7 +6,42 @@ import authToken from './auth/token';
 import iamToken from './auth/iam-token';
 import health from './system/health';
 import notFound from './system/not-found';
+import consolePage from './system/console';
 import ingestObject from './ingest/on-object';
 import listIngestRecords from './ingest/list-records';
+import searchAdd from './search/add';
+import searchSearch from './search/search';
+import searchUpdate from './search/update';
+import searchDelete from './search/delete';
+import searchCreateLibrary from './search/create-library';
+import searchListLibraries from './search/list-libraries';
+import searchUpdateLibrary from './search/update-library';
+import searchDeleteLibrary from './search/delete-library';
+import searchSweepLibrary from './search/sweep-library';
+import createDataset from './datasets/create-dataset';
+import listDatasets from './datasets/list-datasets';
+import showDataset from './datasets/show-dataset';
+import updateDataset from './datasets/update-dataset';
+import deleteDataset from './datasets/delete-dataset';
+import addSamples from './datasets/add-samples';
+import listSamples from './datasets/list-samples';
+import showSample from './datasets/show-sample';
+import deleteSamples from './datasets/delete-samples';
+import updateSamples from './datasets/update-samples';
+import createHardSampleConfig from './hard-examples/create-config';
+import listHardSampleConfigs from './hard-examples/list-configs';
+import showHardSampleConfig from './hard-examples/show-config';
+import updateHardSampleConfig from './hard-examples/update-config';
+import deleteHardSampleConfig from './hard-examples/delete-config';
+import hardExampleUploadUrl from './hard-examples/upload-url';
+import uploadHardExample from './hard-examples/upload';
 
-export const functions: IrisFunction[] = [health, notFound, authToken, iamToken, ingestObject, listIngestRecords];
+export const functions: IrisFunction[] = [
+  health, notFound, consolePage, authToken, iamToken, ingestObject, listIngestRecords,
+  searchAdd, searchSearch, searchUpdate, searchDelete,
+  searchCreateLibrary, searchListLibraries, searchUpdateLibrary, searchDeleteLibrary, searchSweepLibrary,
+  createDataset, listDatasets, showDataset, updateDataset, deleteDataset,
+  addSamples, listSamples, showSample, deleteSamples, updateSamples,
+  createHardSampleConfig, listHardSampleConfigs, showHardSampleConfig, updateHardSampleConfig, deleteHardSampleConfig,
+  hardExampleUploadUrl, uploadHardExample,
+];

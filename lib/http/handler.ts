@@ -51,7 +51,7 @@ export interface HttpApiOptions<S extends z.ZodType> {
   auth: AuthMode;
   schema?: S;
   maxBodyBytes?: number;
-  handler: (req: ApiRequest<z.infer<S>>) => Promise<ApiResponse | Record<string, unknown>>;
+  handler: (req: ApiRequest<z.infer<S>>) => Promise<ApiResponse | object>;
 }
 
 /** Baidu's query carries the token and an SDK marker next to the operation's own fields. */
@@ -76,7 +76,10 @@ function assembleInput(family: Family, event: HttpEvent): unknown {
 async function authenticate(mode: AuthMode, event: HttpEvent, s: Stores): Promise<string> {
   if (mode === 'none') return '';
   if (mode === 'baidu-token') {
-    const token = event.queryStringParameters?.access_token ?? (event.body as Record<string, unknown> | undefined)?.access_token;
+    const raw = event.queryStringParameters?.access_token ?? (event.body as Record<string, unknown> | undefined)?.access_token;
+    // The official Node SDK builds "…?aipSdk=node&access_token=TOKEN?aipSdk=node" (two '?'), so the
+    // token arrives with "?aipSdk=node" glued on; tokens never contain '?'.
+    const token = typeof raw === 'string' ? raw.split('?')[0] : raw;
     if (typeof token !== 'string' || token === '') throw new IrisError('AUTH_MISSING', 'access token missing: pass ?access_token=');
     return (await resolveToken(s.metadata, token)).projectId;
   }

@@ -3,5 +3,11 @@
  * Each API family registers its own here (one line each).
  */
 import type { Importer } from './ledger';
+import { librariesImporter } from '../search/importer';
+import { engineFor } from '../search/provider';
+import { HARD_EXAMPLE_IMPORTER, importHardExample } from '../hard-examples/importer';
 
-export const importers: Record<string, Importer> = {};
+export const importers: Record<string, Importer> = {
+  libraries: librariesImporter(engineFor),
+  [HARD_EXAMPLE_IMPORTER]: importHardExample,
+};

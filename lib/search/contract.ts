@@ -87,3 +87,10 @@ export function imageLimits(kind: LibraryKind, op: Operation): ImageLimits {
 
 /** Row count past which a library's vector table gets an ANN index (exact search below it). */
 export const ANN_INDEX_MIN_ROWS = 50_000;
+/**
+ * ANN search effort once the index exists: IVF partitions probed, and the factor of extra
+ * candidates re-ranked by exact distance, so that engines' calibrated thresholds still see
+ * true distances rather than product-quantised ones.
+ */
+export const ANN_NPROBES = 32;
+export const ANN_REFINE_FACTOR = 4;

@@ -21,7 +21,7 @@ import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '.
 import { libraryKeys } from '../store/keys';
 import { sqlString } from '../store/lancedb';
 import type { Item, Stores, VectorRow, VectorTable } from '../store/ports';
-import { ANN_INDEX_MIN_ROWS, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
+import { ANN_INDEX_MIN_ROWS, ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
 import type { Candidate, LibraryKind, SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
@@ -154,7 +154,16 @@ export interface AddOutcome {
   indexed: boolean;
 }
 
-export async function addImage(stores: Stores, engine: SearchEngine, lib: Library, req: AddRequest, now = new Date()): Promise<AddOutcome> {
+export interface AddOptions {
+  now?: Date;
+  /** Vector rows past which the table gets an ANN index (default ANN_INDEX_MIN_ROWS). */
+  indexMinRows?: number;
+  /** Check for the index every this many committed images (default INDEX_CHECK_EVERY). */
+  indexCheckEvery?: number;
+}
+
+export async function addImage(stores: Stores, engine: SearchEngine, lib: Library, req: AddRequest, opts: AddOptions = {}): Promise<AddOutcome> {
+  const now = opts.now ?? new Date();
   const { image, brief, labels } = req;
   if (lib.count >= lib.capacity) throw quotaExceeded(lib);
   const contSign = await signImage(image);
@@ -175,6 +184,8 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     item: imageId,
     part: v.part,
     ...labelColumns(labels),
+    // Lets a sweep tell an abandoned add's rows from an add still in flight.
+    added_at: now.getTime(),
   }));
   const rowIds = rows.map((r) => r.id);
   const tableName = libraryTable(lib);
@@ -243,9 +254,9 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
   }
 
   let indexed = false;
-  if ((lib.count + 1) % INDEX_CHECK_EVERY === 0) {
+  if ((lib.count + 1) % (opts.indexCheckEvery ?? INDEX_CHECK_EVERY) === 0) {
     // Below the threshold LanceDB searches exactly (flat); an index build failure leaves it so.
-    indexed = await table.ensureIndex({ minRows: ANN_INDEX_MIN_ROWS, metric: engine.metric }).catch(() => false);
+    indexed = await table.ensureIndex({ minRows: opts.indexMinRows ?? ANN_INDEX_MIN_ROWS, metric: engine.metric }).catch(() => false);
   }
   return { contSign, indexed };
 }
@@ -304,7 +315,9 @@ async function nearest(table: VectorTable, engine: SearchEngine, vectors: number
   let k = Math.max(engine.candidatePool, distinct);
   for (let round = 0; ; round++) {
     const hitLists = await Promise.all(
-      vectors.map((v) => table.search(v, { k, where, metric: engine.metric, select: ['item', 'part'] })),
+      vectors.map((v) =>
+        table.search(v, { k, where, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR }),
+      ),
     );
     const best = new Map<string, Candidate>();
     for (const hits of hitLists) {

@@ -67,7 +67,7 @@ export async function createLibrary(
     createdAt: now.toISOString(),
   };
   const created = await metadata.put({ ...libraryKeys.library(projectId, kind), ...lib }, { ifNotExists: true });
-  if (!created) throw new IrisError('CONFLICT', `the ${kind} library of this project already exists`, { field: 'kind' });
+  if (!created) throw new IrisError('CONFLICT', `the ${kind} library of this project already exists`, { field: 'kind', status: 409 });
   return lib;
 }
 

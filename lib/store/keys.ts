@@ -30,3 +30,57 @@ export const libraryKeys = {
     sk: `IMG#${imageId}`,
   }),
 } as const;
+
+/**
+ * Datasets and samples (lib/datasets), ModelArts-compatible. Every list is a Query, never a Scan.
+ *
+ *   dataset            pk DATASET#{project}        sk DS#{datasetId}      (list = Query pk)
+ *   dataset name guard pk DSNAME#{project}#{name}  sk DSNAME              (unique names, written in
+ *                                                                           the same transaction)
+ *   dataset counters   pk DSSTATS#{datasetId}      sk STATS               (atomic ADD per facet:
+ *                                                                           sample_count of a filter)
+ *   sample             pk DSS#{datasetId}          sk S#{sampleId}        (show = GetItem)
+ *     gsi1  all samples by time       gsi1pk DSS#{ds}#ALL          gsi1sk {time}#{sampleId}
+ *     gsi2  by sample_state           gsi2pk DSS#{ds}#ST#{state}   gsi2sk {time}#{sampleId}
+ *     gsi3  hard examples (sparse)    gsi3pk DSS#{ds}#HARD         gsi3sk {time}#{sampleId}
+ *   sample facet       pk DSS#{datasetId}          sk F#{sampleId}#{facet}   one small item per
+ *     label name / label type / sample type of a sample (a sample has several labels, so these
+ *     cannot live on the sample item):
+ *     gsi1  gsi1pk DSF#{ds}#{facet}   gsi1sk {time}#{sampleId}     facet = L#{labelName} | LT#{type} | TY#{sampleType}
+ *
+ * sampleId = md5(datasetId + "/" + sample name): a retried batch or an upload under the same
+ * name lands on the same item (overwrite, never a duplicate). A sample and its facet items and
+ * counter deltas are written in one conditional transaction (version check), so counters and
+ * indexes never drift. A list request picks the most selective key-served filter (label name >
+ * hard > state > label type > sample type > all), Queries that partition in time order, and
+ * applies any further filters to the items read (documented in lib/datasets/samples.ts).
+ *
+ *   hard-sample config pk HSCFG#{project}          sk CFG#{configId}     (list = Query pk)
+ */
+export const datasetKeys = {
+  dataset: (projectId: string, datasetId: string) => ({ pk: `DATASET#${projectId}`, sk: `DS#${datasetId}` }),
+  datasets: (projectId: string) => `DATASET#${projectId}`,
+  nameGuard: (projectId: string, name: string) => ({ pk: `DSNAME#${projectId}#${name}`, sk: 'DSNAME' }),
+  stats: (datasetId: string) => ({ pk: `DSSTATS#${datasetId}`, sk: 'STATS' }),
+  sample: (datasetId: string, sampleId: string) => ({ pk: `DSS#${datasetId}`, sk: `S#${sampleId}` }),
+  samplePartition: (datasetId: string) => `DSS#${datasetId}`,
+  facet: (datasetId: string, sampleId: string, facet: string) => ({ pk: `DSS#${datasetId}`, sk: `F#${sampleId}#${facet}` }),
+  allIndex: (datasetId: string) => `DSS#${datasetId}#ALL`,
+  stateIndex: (datasetId: string, state: string) => `DSS#${datasetId}#ST#${state}`,
+  hardIndex: (datasetId: string) => `DSS#${datasetId}#HARD`,
+  facetIndex: (datasetId: string, facet: string) => `DSF#${datasetId}#${facet}`,
+  hardConfig: (projectId: string, configId: string) => ({ pk: `HSCFG#${projectId}`, sk: `CFG#${configId}` }),
+  hardConfigs: (projectId: string) => `HSCFG#${projectId}`,
+} as const;
+
+/**
+ * FRS face sets (lib/faces). A project's face sets share one partition (listing is one query);
+ * each face set's faces live in a partition named by the set's id, which is new for every
+ * creation, so a deleted-then-recreated set never sees the previous one's faces.
+ */
+export const faceSetKeys = {
+  faceSets: (projectId: string) => `FACESET#${projectId}`,
+  faceSet: (projectId: string, name: string) => ({ pk: `FACESET#${projectId}`, sk: `SET#${name}` }),
+  facePartition: (projectId: string, faceSetId: string) => `FACE#${projectId}#${faceSetId}`,
+  face: (projectId: string, faceSetId: string, faceId: string) => ({ pk: `FACE#${projectId}#${faceSetId}`, sk: `FACE#${faceId}` }),
+} as const;

@@ -55,6 +55,7 @@ class LanceVectorTable implements VectorTable {
     // `where` on a vector query is a pre-filter in LanceDB: the k results all satisfy it.
     if (opts.where) q = q.where(opts.where);
     if (opts.nprobes) q = q.nprobes(opts.nprobes);
+    if (opts.refineFactor) q = q.refineFactor(opts.refineFactor);
     if (opts.select) q = q.select(['id', ...opts.select.filter((c) => c !== 'id')]);
     const rows = (await q.toArray()) as Array<Record<string, unknown>>;
     return rows.map((r) => strip({ ...r }) as VectorHit);

@@ -33,7 +33,7 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectHead | null>;
   delete(key: string): Promise<void>;
   deleteMany(keys: string[]): Promise<void>;
-  list(prefix: string, opts?: { limit?: number }): Promise<Array<{ key: string; size: number }>>;
+  list(prefix: string, opts?: { limit?: number }): Promise<Array<{ key: string; size: number; lastModified?: Date }>>;
   presignGet(key: string, expiresSeconds?: number): Promise<string>;
   presignPut(key: string, opts?: { expiresSeconds?: number; contentType?: string; metadata?: Record<string, string> }): Promise<string>;
   /** Cheap liveness probe for /health. */
@@ -132,6 +132,8 @@ export interface VectorSearchOptions {
   select?: string[];
   /** Search effort for an ANN index (nprobes). */
   nprobes?: number;
+  /** With an ANN index, re-rank `k × refineFactor` candidates by their exact distance. */
+  refineFactor?: number;
 }
 
 export type VectorHit = Record<string, unknown> & { id: string; _distance: number };

@@ -73,15 +73,15 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async list(prefix: string, opts: { limit?: number } = {}): Promise<Array<{ key: string; size: number }>> {
-    const result: Array<{ key: string; size: number }> = [];
+  async list(prefix: string, opts: { limit?: number } = {}): Promise<Array<{ key: string; size: number; lastModified?: Date }>> {
+    const result: Array<{ key: string; size: number; lastModified?: Date }> = [];
     let token: string | undefined;
     do {
       const out = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
       );
       for (const o of out.Contents ?? []) {
-        result.push({ key: o.Key!, size: o.Size ?? 0 });
+        result.push({ key: o.Key!, size: o.Size ?? 0, lastModified: o.LastModified });
         if (opts.limit && result.length >= opts.limit) return result;
       }
       token = out.IsTruncated ? out.NextContinuationToken : undefined;

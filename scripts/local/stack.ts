@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -163,6 +163,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
 
     const credentials = await ensureDevCredentials(dataDir);
+    // Where the running stack's emulators are, for scripts (npm run create-project).
+    await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ url, s3Endpoint, dynamodbEndpoint, bucket, table, vectors }, null, 2));
+    cleanups.push(() => rm(join(dataDir, 'stack.json'), { force: true }));
 
     // API (serverless-offline runs the same serverless.ts, bundled by serverless-esbuild)
     const child = spawn(join(ROOT, 'node_modules/.bin/osls'), ['offline', 'start', '--stage', 'local'], {

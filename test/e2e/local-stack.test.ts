@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack';
 
 let stack: LocalStack;
@@ -35,7 +37,7 @@ describe('the local stack', () => {
   it('answers /health with every backing service up', async () => {
     const r = await fetch(`${stack.url}/health`);
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body: any = await r.json();
     expect(body.status).toBe('ok');
     expect(Object.values(body.services).every((s: any) => s.ok)).toBe(true);
   });
@@ -43,7 +45,7 @@ describe('the local stack', () => {
   it('issues a Baidu token for the printed dev credentials and refuses a wrong secret', async () => {
     const c = stack.credentials;
     const ok = await fetch(`${stack.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${c.apiKey}&client_secret=${c.secretKey}`, { method: 'POST' });
-    expect((await ok.json()).scope).toContain('brain_all_scope');
+    expect(((await ok.json()) as any).scope).toContain('brain_all_scope');
     const bad = await fetch(`${stack.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${c.apiKey}&client_secret=nope`, { method: 'POST' });
     expect(bad.status).toBe(401);
   });
@@ -56,7 +58,7 @@ describe('the local stack', () => {
   });
 
   it('answers unknown routes in the dialect of the path', async () => {
-    const baidu = await (await fetch(`${stack.url}/rest/2.0/nothing/here`, { method: 'POST' })).json();
+    const baidu: any = await (await fetch(`${stack.url}/rest/2.0/nothing/here`, { method: 'POST' })).json();
     expect(baidu).toMatchObject({ error_code: 3 });
     const frs = await fetch(`${stack.url}/v2/${stack.credentials.projectId}/face-sets-typo`);
     expect(frs.status).toBe(404);
@@ -76,10 +78,36 @@ describe('the local stack', () => {
     s3.destroy();
     await stack.triggersIdle();
     const r = await fetch(`${stack.url}/v1/${stack.credentials.projectId}/ingest/records?status=failed`, { headers: { 'x-auth-token': iamToken } });
-    const body = await r.json();
+    const body: any = await r.json();
     expect(r.status).toBe(200);
     expect(body.records.map((x: any) => x.key)).toEqual([key]);
     expect(body.records[0].error.message).toMatch(/no importer named "no-such-importer"/);
+  });
+
+  it('serves a console where a user signs in and sees the services and the failed upload', async () => {
+    const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${stack.url}/console`);
+      await page.waitForSelector('#health tr[data-service="metadata"]');
+      expect(await page.locator('#health .ok').count()).toBe(3);
+      await page.fill('#apiKey', stack.credentials.apiKey);
+      await page.fill('#secretKey', 'wrong');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#signin-status.bad');
+      await page.fill('#secretKey', stack.credentials.secretKey);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#project-section:not([hidden])');
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#ingest tbody')?.textContent?.includes('no-such-importer'));
+      expect(await page.textContent('#project-id')).toBe(stack.credentials.projectId);
+      if (process.env.IRIS_SCREENSHOT) await page.screenshot({ path: process.env.IRIS_SCREENSHOT, fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('keeps data and credentials across a restart', async () => {
@@ -90,6 +118,6 @@ describe('the local stack', () => {
     const r = await fetch(`${stack.url}/oauth/2.0/token?grant_type=client_credentials&client_id=${before.apiKey}&client_secret=${before.secretKey}`, { method: 'POST' });
     expect(r.status).toBe(200);
     const records = await fetch(`${stack.url}/v1/${before.projectId}/ingest/records?status=failed`, { headers: { 'x-auth-token': iamToken } });
-    expect((await records.json()).records).toHaveLength(1);
+    expect(((await records.json()) as any).records).toHaveLength(1);
   }, 300_000);
 });

@@ -9,7 +9,7 @@ export interface CallOptions {
   method?: string;
   path?: string;
   /** Path template parameters, e.g. { project_id }. */
-  pathParameters?: Record<string, string>;
+  pathParameters?: Record<string, string | undefined>;
   query?: Record<string, string>;
   headers?: Record<string, string>;
   json?: unknown;

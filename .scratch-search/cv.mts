@@ -1,0 +1,15 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+let t0 = Date.now();
+const mod = require('@techstark/opencv-js');
+const cv: any = await new Promise((res) => { if (mod.Mat) res(mod); else mod.onRuntimeInitialized = () => res(mod); });
+console.log('cv load', Date.now() - t0, typeof cv.ORB, typeof cv.BFMatcher, typeof cv.findHomography, typeof cv.estimateAffinePartial2D, typeof cv.estimateAffine2D);
+import sharp from 'sharp';
+const { data, info } = await sharp('/work/main/node_modules/@vladmandic/face-api/demo/sample1.jpg').resize(512,512,{fit:'inside'}).greyscale().raw().toBuffer({resolveWithObject:true});
+const m = cv.matFromArray(info.height, info.width, cv.CV_8UC1, data);
+t0 = Date.now();
+const orb = new cv.ORB(500);
+const kp = new cv.KeyPointVector(); const des = new cv.Mat();
+const mask = new cv.Mat();
+orb.detectAndCompute(m, mask, kp, des);
+console.log('orb ms', Date.now()-t0, kp.size(), des.rows, des.cols, kp.get(0));

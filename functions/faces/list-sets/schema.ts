@@ -1,0 +1,2 @@
+/** FRS list face sets: ../shared/REFERENCE.md "Face sets". */
+export { projectOnlySchema as schema } from '../../../lib/faces/schema';

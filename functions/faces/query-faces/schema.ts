@@ -1,0 +1,2 @@
+/** FRS query faces: ../shared/REFERENCE.md "Face sets". */
+export { queryFacesSchema as schema } from '../../../lib/faces/schema';

@@ -1,0 +1,1 @@
+export { addSchema as schema } from '../../../lib/search/schema';

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { LIBRARY_KINDS, MAX_CAPACITY } from '../../../lib/search/contract';
+
+/** POST /v1/{project_id}/image-libraries */
+export const schema = z.object({
+  path: z.object({ project_id: z.string() }),
+  body: z.object({
+    kind: z.enum(LIBRARY_KINDS as [string, ...string[]], { message: `kind must be one of ${LIBRARY_KINDS.join(', ')}` }),
+    capacity: z.number().int().min(1).max(MAX_CAPACITY).optional(),
+  }),
+});

@@ -1,0 +1,1 @@
+export { deleteSchema as schema } from '../../../lib/search/schema';

@@ -1,0 +1,1 @@
+export { searchSchema as schema } from '../../../lib/search/schema';

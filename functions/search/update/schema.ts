@@ -1,0 +1,1 @@
+export { updateSchema as schema } from '../../../lib/search/schema';

@@ -1,0 +1,447 @@
+/**
+ * Samples of a dataset (ModelArts-compatible): add in batches (seed 001), list with filters and
+ * paging, show, batch delete, batch update of labels and metadata.
+ *
+ * Identity: a sample is named by the bucket path of its file, and its id is
+ * md5(datasetId + "/" + path) — the 32 hex digits the seed's example answers as `info`. Adding
+ * the same name again (a retried batch, a re-uploaded hard example) overwrites that one sample.
+ *
+ * Write protocol (lib/store/ports.ts): the object first (its key is the sample's path, so a
+ * retry rewrites it), then one transaction that puts the sample item with a version check, puts /
+ * deletes its facet items and adds the counter deltas — the commit point. Deletes go the other
+ * way: the transaction first, then the object (when delete_source).
+ *
+ * Listing (key design in lib/store/keys.ts): the most selective key-served filter picks the
+ * partition (label_name > hard > sample_state > label_type > sample_type > all); it is read with
+ * Query in time order, and the remaining filters (and low_score/high_score) are applied to the
+ * items read. `sample_count` comes from the counters when at most one key-served filter is used,
+ * otherwise it is counted over that partition.
+ */
+import { createHash } from 'node:crypto';
+import { IrisError } from '../errors';
+import { sniffFormat } from '../images';
+import { datasetKeys } from '../store/keys';
+import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
+import { CODES, datasetNotFound, MAX_SAMPLE_BYTES, type StoredState } from './contract';
+import { datasetCounters, runLimited, type Dataset } from './datasets';
+import { normalizeBucketPath, objectKeyOf, samplesFolder, splitPath } from './paths';
+import { labelSchema, metadataSchema, parseSample, type LabelInput, type SampleInput } from './sample-input';
+
+export interface StoredSample {
+  datasetId: string;
+  sampleId: string;
+  /** Bucket path shown to users (`/bucket/dir/file.jpg`). */
+  path: string;
+  objectKey: string;
+  /** True when Iris wrote the object (in the dataset folder); false for an imported object. */
+  owned: boolean;
+  size: number;
+  sampleType: number;
+  state: StoredState;
+  labels: LabelInput[];
+  metadata: Record<string, unknown>;
+  usage?: string;
+  encoding?: string;
+  time: string;
+  version: number;
+}
+
+export const sampleIdOf = (datasetId: string, path: string): string => createHash('md5').update(`${datasetId}/${path}`).digest('hex');
+
+/** Default sample_type for a dataset_type (REFERENCE dataset types ↔ seed table 4 sample types). */
+export function defaultSampleType(datasetType: number): number {
+  if (datasetType < 100) return 0;
+  if (datasetType < 200) return 1;
+  if (datasetType < 300) return 2;
+  if (datasetType === 400) return 4;
+  if (datasetType === 600) return 6;
+  return 9;
+}
+
+const isHard = (s: Pick<StoredSample, 'metadata'>): boolean => s.metadata['@modelarts:hard'] === 1 || s.metadata['@modelarts:hard'] === true;
+
+export function stateOf(labels: LabelInput[], finalAnnotation: boolean): StoredState {
+  if (labels.length === 0) return '__NONE__';
+  return finalAnnotation ? '__ALL__' : '__UNCHECK__';
+}
+
+/** Facets: label names, label types and the sample type, each a partition of gsi1. */
+export function facetsOf(s: Pick<StoredSample, 'labels' | 'sampleType'>): string[] {
+  const f = new Set<string>([`TY#${s.sampleType}`]);
+  for (const l of s.labels) {
+    if (l.name !== undefined) f.add(`L#${l.name}`);
+    f.add(`LT#${l.type}`);
+  }
+  return [...f];
+}
+
+/** Counter attributes a sample contributes to (on the dataset's STATS item). */
+function countersOf(s: StoredSample | null): Record<string, number> {
+  if (!s) return {};
+  const c: Record<string, number> = { n: 1, [`st:${s.state}`]: 1 };
+  if (isHard(s)) c.hard = 1;
+  for (const f of facetsOf(s)) c[`f:${f}`] = 1;
+  return c;
+}
+
+const sortKey = (s: Pick<StoredSample, 'time' | 'sampleId'>) => `${s.time}#${s.sampleId}`;
+
+function sampleItem(s: StoredSample): Item {
+  const sk = sortKey(s);
+  return {
+    ...datasetKeys.sample(s.datasetId, s.sampleId),
+    kind: 'sample',
+    ...s,
+    gsi1pk: datasetKeys.allIndex(s.datasetId),
+    gsi1sk: sk,
+    gsi2pk: datasetKeys.stateIndex(s.datasetId, s.state),
+    gsi2sk: sk,
+    ...(isHard(s) ? { gsi3pk: datasetKeys.hardIndex(s.datasetId), gsi3sk: sk } : {}),
+  };
+}
+
+const toSample = (i: Item): StoredSample => ({
+  datasetId: String(i.datasetId),
+  sampleId: String(i.sampleId),
+  path: String(i.path),
+  objectKey: String(i.objectKey),
+  owned: i.owned === true,
+  size: Number(i.size ?? 0),
+  sampleType: Number(i.sampleType),
+  state: i.state as StoredState,
+  labels: (i.labels as LabelInput[]) ?? [],
+  metadata: (i.metadata as Record<string, unknown>) ?? {},
+  usage: i.usage as string | undefined,
+  encoding: i.encoding as string | undefined,
+  time: String(i.time),
+  version: Number(i.version ?? 0),
+});
+
+export async function getSample(metadata: MetadataStore, datasetId: string, sampleId: string): Promise<StoredSample | null> {
+  const item = await metadata.get(datasetKeys.sample(datasetId, sampleId));
+  return item ? toSample(item) : null;
+}
+
+const MAX_TRANSACT = 100;
+
+/**
+ * Commits `next` over `prev` (null = new, `next` null = delete) in one transaction with a
+ * version check. Returns false when someone else changed the sample in between.
+ */
+export async function commitSample(metadata: MetadataStore, datasetId: string, prev: StoredSample | null, next: StoredSample | null): Promise<boolean> {
+  const ops: TransactOp[] = [];
+  const sampleId = (next ?? prev)!.sampleId;
+  const key = datasetKeys.sample(datasetId, sampleId);
+  const guard = prev ? { ifMatch: { version: prev.version } } : { ifNotExists: true };
+  if (next) ops.push({ put: sampleItem(next), condition: guard });
+  else ops.push({ delete: key, condition: guard });
+  const nextFacets = next ? facetsOf(next) : [];
+  const prevFacets = prev ? facetsOf(prev) : [];
+  for (const f of nextFacets) {
+    ops.push({
+      put: { ...datasetKeys.facet(datasetId, sampleId, f), kind: 'facet', sampleId, gsi1pk: datasetKeys.facetIndex(datasetId, f), gsi1sk: sortKey(next!) },
+    });
+  }
+  for (const f of prevFacets) if (!nextFacets.includes(f)) ops.push({ delete: datasetKeys.facet(datasetId, sampleId, f) });
+  const delta: Record<string, number> = { ...countersOf(next) };
+  for (const [k, v] of Object.entries(countersOf(prev))) delta[k] = (delta[k] ?? 0) - v;
+  const add = Object.fromEntries(Object.entries(delta).filter(([, v]) => v !== 0));
+  if (Object.keys(add).length) ops.push({ update: datasetKeys.stats(datasetId), spec: { add }, condition: { ifExists: true } });
+  if (ops.length > MAX_TRANSACT) {
+    throw new IrisError('BAD_PARAM', `a sample may carry at most ${MAX_TRANSACT - 3} distinct label names and types`, { codes: { modelarts: CODES.badParam } });
+  }
+  return metadata.transact(ops);
+}
+
+export interface SampleResult {
+  success: boolean;
+  name?: string;
+  info?: string;
+  error_code?: string;
+  error_msg?: string;
+}
+
+const failure = (name: string | undefined, code: string, msg: string): SampleResult => ({
+  success: false,
+  ...(name !== undefined ? { name } : {}),
+  error_code: code,
+  error_msg: msg,
+});
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const EXT: Record<string, string> = { jpeg: '.jpg', png: '.png', bmp: '.bmp', gif: '.gif', webp: '.webp' };
+
+export interface SampleWrite {
+  path: string;
+  bytes?: Buffer;
+  contentType?: string;
+  /** Size of an imported object. */
+  size?: number;
+  owned: boolean;
+  sampleType: number;
+  labels: LabelInput[];
+  metadata: Record<string, unknown>;
+  finalAnnotation: boolean;
+  encoding?: string;
+}
+
+/**
+ * Writes one sample: the object (when bytes are given), then the item (commit point). A sample
+ * already stored under the same path is overwritten (its creation time is kept).
+ */
+export async function putSample(s: Stores, ds: Pick<Dataset, 'projectId' | 'datasetId'>, w: SampleWrite, now = new Date()): Promise<StoredSample> {
+  const sampleId = sampleIdOf(ds.datasetId, w.path);
+  const objectKey = objectKeyOf(ds.projectId, w.path);
+  if (w.bytes) await s.objects.put(objectKey, w.bytes, { contentType: w.contentType, metadata: { 'iris-dataset': ds.datasetId, 'iris-sample': sampleId } });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const prev = await getSample(s.metadata, ds.datasetId, sampleId);
+    const next: StoredSample = {
+      datasetId: ds.datasetId,
+      sampleId,
+      path: w.path,
+      objectKey,
+      owned: w.owned,
+      size: w.bytes?.length ?? w.size ?? 0,
+      sampleType: w.sampleType,
+      state: stateOf(w.labels, w.finalAnnotation),
+      labels: w.labels,
+      metadata: w.metadata,
+      ...(w.encoding ? { encoding: w.encoding } : {}),
+      ...(prev?.usage ? { usage: prev.usage } : {}),
+      time: prev?.time ?? now.toISOString(),
+      version: (prev?.version ?? 0) + 1,
+    };
+    if (await commitSample(s.metadata, ds.datasetId, prev, next)) return next;
+    // The dataset is gone (its counters item with it) or the sample changed under us: re-check.
+    if (!(await s.metadata.get(datasetKeys.stats(ds.datasetId)))) throw datasetNotFound(ds.datasetId);
+  }
+  throw new IrisError('CONFLICT', 'the sample is being changed concurrently, retry', { codes: { modelarts: CODES.duplicateName } });
+}
+
+/** Resolves one validated sample's file: decoded data into the dataset folder, or an imported object. */
+async function resolveFile(s: Stores, ds: Dataset, input: SampleInput, sampleType: number): Promise<SampleWrite | SampleResult> {
+  const base = { sampleType, labels: input.labels ?? [], metadata: (input.metadata ?? {}) as Record<string, unknown>, finalAnnotation: true, encoding: input.encoding };
+  if (input.data !== undefined) {
+    const text = input.data.replace(/\s+/g, '');
+    if (!BASE64.test(text) && !BASE64URL.test(text)) return failure(input.name, CODES.badParam, 'param data invalid: not base64');
+    const bytes = Buffer.from(text, BASE64.test(text) ? 'base64' : 'base64url');
+    if (bytes.length === 0) return failure(input.name, CODES.badParam, 'param data invalid: empty after base64 decoding');
+    if (bytes.length > MAX_SAMPLE_BYTES) return failure(input.name, CODES.badParam, `param data invalid: ${bytes.length} bytes exceed ${MAX_SAMPLE_BYTES}`);
+    const format = sniffFormat(bytes);
+    if (sampleType === 0 && !format) return failure(input.name, CODES.badParam, 'param data invalid: an image sample must be JPEG, PNG, BMP, GIF or WebP');
+    const name = input.name && input.name !== '' ? input.name : `${createHash('md5').update(bytes).digest('hex')}${format ? EXT[format] ?? '' : ''}`;
+    const path = `${samplesFolder(ds.workPath, ds.datasetId)}${name.replace(/^\/+/, '')}`;
+    return { ...base, path, bytes, owned: true, contentType: format ? `image/${format}` : 'application/octet-stream' };
+  }
+  const src = input.data_source!;
+  if (src.data_type !== 0) {
+    return failure(input.name, CODES.sourceUnsupported, `data_source data_type ${src.data_type} is not supported: Iris imports objects of its bucket (data_type 0) only`);
+  }
+  if (!src.data_path) return failure(input.name, CODES.badParam, 'param data_source.data_path not exist');
+  let path: string;
+  try {
+    path = normalizeBucketPath(src.data_path, 'data_source.data_path', false);
+  } catch (e) {
+    return failure(input.name, CODES.badParam, (e as Error).message);
+  }
+  const head = await s.objects.head(objectKeyOf(ds.projectId, path));
+  if (!head) return failure(path, CODES.sourceNotFound, `object ${path} does not exist in the bucket`);
+  return { ...base, path, size: head.size, owned: false };
+}
+
+/** Adds a batch of samples; every sample gets its own result, a bad one never fails the others. */
+export async function addSamples(
+  s: Stores,
+  ds: Dataset,
+  body: { samples?: unknown[]; final_annotation?: boolean },
+  now = new Date(),
+): Promise<{ success: boolean; results: SampleResult[] }> {
+  const finalAnnotation = body.final_annotation ?? true;
+  const results = await runLimited(body.samples ?? [], 8, async (raw): Promise<SampleResult> => {
+    const rawName = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : undefined;
+    const parsed = parseSample(raw, finalAnnotation);
+    if (!parsed.ok) return failure(rawName, CODES.badParam, parsed.message);
+    const input = parsed.sample;
+    const sampleType = input.sample_type ?? defaultSampleType(ds.type);
+    try {
+      const file = await resolveFile(s, ds, input, sampleType);
+      if ('success' in file) return file;
+      const stored = await putSample(s, ds, { ...file, finalAnnotation }, now);
+      return { success: true, name: stored.path, info: stored.sampleId };
+    } catch (e) {
+      if (e instanceof IrisError) return failure(rawName, String(e.codes.modelarts ?? CODES.badParam), e.message);
+      throw e;
+    }
+  });
+  return { success: results.every((r) => r.success), results };
+}
+
+export interface ListQuery {
+  offset: number;
+  limit: number;
+  order: 'asc' | 'desc';
+  labelName?: string;
+  labelType?: number;
+  sampleState?: string;
+  sampleType?: number;
+  lowScore: number;
+  highScore: number;
+  hardOnly: boolean;
+}
+
+const STORED_STATES: StoredState[] = ['__ALL__', '__NONE__', '__UNCHECK__'];
+
+/** Filters as predicates over a sample, and the key-served ones as partitions. */
+function plan(ds: string, q: ListQuery) {
+  const scoreFilter = q.lowScore > 0 || q.highScore < 1;
+  const checks: Array<{ name: string; partition: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean }; counter: string; test: (s: StoredSample) => boolean }> = [];
+  if (q.labelName !== undefined) {
+    const f = `L#${q.labelName}`;
+    checks.push({ name: 'label_name', partition: { index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true }, counter: `f:${f}`, test: (s) => s.labels.some((l) => l.name === q.labelName) });
+  }
+  if (q.hardOnly) checks.push({ name: 'hard', partition: { index: 'gsi3', pk: datasetKeys.hardIndex(ds), facet: false }, counter: 'hard', test: isHard });
+  if (q.sampleState !== undefined) {
+    checks.push({ name: 'sample_state', partition: { index: 'gsi2', pk: datasetKeys.stateIndex(ds, q.sampleState), facet: false }, counter: `st:${q.sampleState}`, test: (s) => s.state === q.sampleState });
+  }
+  if (q.labelType !== undefined) {
+    const f = `LT#${q.labelType}`;
+    checks.push({ name: 'label_type', partition: { index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true }, counter: `f:${f}`, test: (s) => s.labels.some((l) => l.type === q.labelType) });
+  }
+  if (q.sampleType !== undefined) {
+    const f = `TY#${q.sampleType}`;
+    checks.push({ name: 'sample_type', partition: { index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true }, counter: `f:${f}`, test: (s) => s.sampleType === q.sampleType });
+  }
+  const score = (s: StoredSample) => s.labels.some((l) => l.score !== undefined && l.score >= q.lowScore && l.score <= q.highScore);
+  const primary = checks[0] ?? { name: 'all', partition: { index: 'gsi1' as const, pk: datasetKeys.allIndex(ds), facet: false }, counter: 'n', test: () => true };
+  const rest = [...checks.slice(1).map((c) => c.test), ...(scoreFilter ? [score] : [])];
+  return { primary, rest, exactCounter: rest.length === 0 };
+}
+
+/** Pages through a partition in time order, yielding samples. */
+async function* readPartition(metadata: MetadataStore, datasetId: string, p: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean }, forward: boolean, pageSize: number) {
+  let cursor: string | undefined;
+  do {
+    const page = await metadata.query({ index: p.index, pk: p.pk, forward, limit: pageSize, cursor });
+    let samples: StoredSample[];
+    if (p.facet) {
+      const ids = page.items.map((i) => String(i.sampleId));
+      const got = new Map((await metadata.batchGet(ids.map((id) => datasetKeys.sample(datasetId, id)))).map((i) => [String(i.sampleId), toSample(i)]));
+      samples = ids.map((id) => got.get(id)).filter((x): x is StoredSample => !!x);
+    } else {
+      samples = page.items.map(toSample);
+    }
+    yield samples;
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+export async function listSamples(metadata: MetadataStore, ds: Pick<Dataset, 'datasetId'>, q: ListQuery): Promise<{ sample_count: number; samples: StoredSample[] }> {
+  if (q.sampleState !== undefined && !STORED_STATES.includes(q.sampleState as StoredState)) return { sample_count: 0, samples: [] };
+  const { primary, rest, exactCounter } = plan(ds.datasetId, q);
+  const matches = (s: StoredSample) => rest.every((t) => t(s));
+  const skip = q.offset * q.limit;
+  const picked: StoredSample[] = [];
+  let seen = 0;
+  const pageSize = exactCounter ? Math.min(skip + q.limit, 1000) : 200;
+  let counted = 0;
+  for await (const batch of readPartition(metadata, ds.datasetId, primary.partition, q.order === 'asc', pageSize)) {
+    for (const s of batch) {
+      if (!matches(s)) continue;
+      counted++;
+      if (seen++ >= skip && picked.length < q.limit) picked.push(s);
+    }
+    if (exactCounter && picked.length >= q.limit) break;
+  }
+  const sample_count = exactCounter ? (await datasetCounters(metadata, ds.datasetId))[primary.counter] ?? 0 : counted;
+  return { sample_count, samples: picked };
+}
+
+/** The ModelArts wire shape of a sample. */
+export function sampleView(s: StoredSample, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const { dir, base } = splitPath(s.path);
+  const hard = isHard(s);
+  return {
+    sample_id: s.sampleId,
+    sample_name: base,
+    sample_dir: dir,
+    sample_size: s.size,
+    sample_status: s.state,
+    sample_time: Date.parse(s.time),
+    sample_type: s.sampleType,
+    source: s.path,
+    labels: s.labels,
+    metadata: s.metadata,
+    ...(s.usage ? { sample_usage: s.usage } : {}),
+    ...(hard
+      ? {
+          hard_details: Object.fromEntries(
+            ((s.metadata['@modelarts:hard_reasons'] as number[] | undefined) ?? []).map((id) => [String(id), { reason: id }]),
+          ),
+        }
+      : {}),
+    ...extra,
+  };
+}
+
+export interface OpResult {
+  success: boolean;
+  sample_id?: string;
+  error_code?: string;
+  error_msg?: string;
+}
+
+/** Batch delete; `deleteSource` also removes the objects (after the items are gone). */
+export async function deleteSamples(s: Stores, ds: Dataset, ids: string[], deleteSource: boolean): Promise<{ success: boolean; results: OpResult[] }> {
+  const results = await runLimited(ids, 8, async (id): Promise<OpResult> => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const prev = await getSample(s.metadata, ds.datasetId, id);
+      if (!prev) return { success: false, sample_id: id, error_code: CODES.sampleNotFound, error_msg: `sample ${id} does not exist in dataset ${ds.datasetId}` };
+      if (await commitSample(s.metadata, ds.datasetId, prev, null)) {
+        if (deleteSource) await s.objects.delete(prev.objectKey);
+        return { success: true, sample_id: id };
+      }
+    }
+    return { success: false, sample_id: id, error_code: CODES.duplicateName, error_msg: 'the sample is being changed concurrently, retry' };
+  });
+  return { success: results.every((r) => r.success), results };
+}
+
+export interface SampleUpdate {
+  sample_id: string;
+  labels?: unknown[];
+  metadata?: Record<string, unknown>;
+  sample_usage?: string;
+}
+
+/** Batch update of labels (replaced; an empty list clears them), metadata (merged) and usage. */
+export async function updateSamples(s: Stores, ds: Dataset, updates: SampleUpdate[]): Promise<{ success: boolean; results: OpResult[] }> {
+  const results = await runLimited(updates, 8, async (u): Promise<OpResult> => {
+    const fail = (code: string, msg: string): OpResult => ({ success: false, sample_id: u.sample_id, error_code: code, error_msg: msg });
+    const labels = u.labels === undefined ? undefined : labelSchema.array().safeParse(u.labels);
+    if (labels && !labels.success) return fail(CODES.badParam, `param labels invalid: ${labels.error.issues[0].path.join('.')} ${labels.error.issues[0].message}`);
+    const meta = u.metadata === undefined ? undefined : metadataSchema.safeParse(u.metadata);
+    if (meta && !meta.success) return fail(CODES.badParam, `param metadata invalid: ${meta.error.issues[0].path.join('.')} ${meta.error.issues[0].message}`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const prev = await getSample(s.metadata, ds.datasetId, u.sample_id);
+      if (!prev) return fail(CODES.sampleNotFound, `sample ${u.sample_id} does not exist in dataset ${ds.datasetId}`);
+      const nextLabels = labels ? labels.data : prev.labels;
+      const nextMeta = meta ? { ...prev.metadata, ...meta.data } : prev.metadata;
+      if (nextLabels.some((l) => l.type === 1) && nextMeta['@modelarts:size'] === undefined) {
+        return fail(CODES.badParam, '@modelarts:size is required when the sample has an object detection label');
+      }
+      const next: StoredSample = {
+        ...prev,
+        labels: nextLabels,
+        metadata: nextMeta,
+        // Labels written by an update are confirmed ones.
+        state: labels ? stateOf(nextLabels, true) : prev.state,
+        ...(u.sample_usage ? { usage: u.sample_usage } : {}),
+        version: prev.version + 1,
+      };
+      if (await commitSample(s.metadata, ds.datasetId, prev, next)) return { success: true, sample_id: u.sample_id };
+    }
+    return fail(CODES.duplicateName, 'the sample is being changed concurrently, retry');
+  });
+  return { success: results.every((r) => r.success), results };
+}

@@ -1,0 +1,329 @@
+/**
+ * Faces of a face set: add, search, query, update, delete, batch delete.
+ *
+ * Storage of one add (write protocol of lib/store/ports.ts):
+ *   1. S3: the image under data/{project}/face-sets/{faceSetId}/{sha256}.{ext} (content-addressed);
+ *   2. LanceDB: one row per face (`id` = face_id, the 128-d descriptor, external_image_id,
+ *      image_key and the external fields as columns ef0..ef9, so filters run inside the query);
+ *   3. DynamoDB: the face items, in one transaction with the set's `faceNumber` increment guarded
+ *      by `ifBelow` the capacity — THE COMMIT POINT; the counter is therefore exact under
+ *      concurrent adds. When it fails, the rows written in step 2 are removed again.
+ * Search and query serve DynamoDB items only (vector hits are joined to them), so rows of a failed
+ * add are never visible. Update writes the item first, then the row's columns. Deletes run in
+ * reverse: items (+ counter) first, then rows, then images no row references any more.
+ */
+import { createHash } from 'node:crypto';
+import type { DecodedImage } from '../images';
+import { faceSetKeys } from '../store/keys';
+import { sqlString } from '../store/lancedb';
+import type { Item, Stores, TransactOp, VectorTable } from '../store/ports';
+import type { FaceModel } from '../vision/face-model';
+import { EXTERNAL_IMAGE_ID, FACES_PER_TRANSACTION, QUERY_WINDOW, frsError } from './contract';
+import { detectFaces } from './detect';
+import { faceObjectPrefix, faceTable, getFaceSet, shortId, type FaceSet } from './face-sets';
+import { checkFields, checkValue, fromColumns, isNumeric, toColumns, type FieldValue } from './fields';
+import { filterToSql } from './filter';
+import { similarityOf } from './similarity';
+
+export interface BoundingBox {
+  top_left_x: number;
+  top_left_y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceView {
+  bounding_box: BoundingBox;
+  external_fields: Record<string, FieldValue>;
+  external_image_id: string;
+  face_id: string;
+}
+
+const faceView = (item: Item, only?: string[]): FaceView => {
+  const fields = (item.externalFields as Record<string, FieldValue>) ?? {};
+  return {
+    bounding_box: item.boundingBox as BoundingBox,
+    external_fields: only ? Object.fromEntries(Object.entries(fields).filter(([k]) => only.includes(k))) : fields,
+    external_image_id: item.externalImageId as string,
+    face_id: item.faceId as string,
+  };
+};
+
+const setRef = (set: FaceSet) => ({ face_set_id: set.faceSetId, face_set_name: set.name });
+
+export function checkExternalImageId(id: unknown): string {
+  if (id === undefined || id === null || id === '') return shortId(16);
+  if (typeof id !== 'string' || !EXTERNAL_IMAGE_ID.test(id)) {
+    throw frsError.badParam('external_image_id', 'must be 1-36 letters, digits, "-" or "_"');
+  }
+  return id;
+}
+
+const EXT: Record<string, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp' };
+
+// ---------------------------------------------------------------- add
+
+export async function addFaces(
+  s: Stores,
+  model: FaceModel,
+  p: { projectId: string; name: string; image: DecodedImage; externalImageId?: unknown; externalFields?: unknown; single?: boolean },
+): Promise<Record<string, unknown>> {
+  const set = await getFaceSet(s, p.projectId, p.name);
+  const externalImageId = checkExternalImageId(p.externalImageId);
+  const fields = checkFields(set.schema, p.externalFields);
+  if (set.faceNumber >= set.capacity) throw frsError.capacity(set.capacity);
+  const table = await faceTable(s, set);
+
+  const detected = await detectFaces(model, p.image, frsError.noFaceToAdd);
+  const faces = p.single ? detected.slice(0, 1) : detected;
+
+  const imageKey = `${faceObjectPrefix(set)}${createHash('sha256').update(p.image.bytes).digest('hex')}.${EXT[p.image.format] ?? 'img'}`;
+  await s.objects.put(imageKey, p.image.bytes, { contentType: `image/${p.image.format}` });
+
+  const records = faces.map((f) => ({
+    faceId: shortId(),
+    box: { top_left_x: f.box.x, top_left_y: f.box.y, width: f.box.width, height: f.box.height },
+    descriptor: f.descriptor,
+  }));
+  await table.upsert(
+    records.map((r) => ({
+      id: r.faceId,
+      vector: Array.from(r.descriptor),
+      external_image_id: externalImageId,
+      image_key: imageKey,
+      ...toColumns(set.schema, fields),
+    })),
+  );
+
+  const committed: typeof records = [];
+  for (let i = 0; i < records.length; i += FACES_PER_TRANSACTION) {
+    const chunk = records.slice(i, i + FACES_PER_TRANSACTION);
+    const ops: TransactOp[] = [
+      {
+        update: faceSetKeys.faceSet(set.projectId, set.name),
+        spec: { add: { faceNumber: chunk.length } },
+        condition: { ifMatch: { faceSetId: set.faceSetId }, ifBelow: { attr: 'faceNumber', limit: set.capacity - chunk.length + 1 } },
+      },
+      ...chunk.map(
+        (r): TransactOp => ({
+          put: {
+            ...faceSetKeys.face(set.projectId, set.faceSetId, r.faceId),
+            faceId: r.faceId,
+            externalImageId,
+            externalFields: fields,
+            boundingBox: r.box,
+            imageKey,
+            createdAt: new Date().toISOString(),
+          },
+          condition: { ifNotExists: true },
+        }),
+      ),
+    ];
+    if (!(await s.metadata.transact(ops))) {
+      const rest = records.slice(i);
+      await table.deleteIds(rest.map((r) => r.faceId));
+      if (committed.length === 0) await dropUnreferencedImages(s, table, [imageKey]);
+      // Which condition failed: the set is gone (or recreated), or it is full.
+      const now = await s.metadata.get(faceSetKeys.faceSet(set.projectId, set.name), { consistent: true });
+      if (!now || now.faceSetId !== set.faceSetId) throw frsError.setNotFound(set.name);
+      if (committed.length === 0) throw frsError.capacity(set.capacity);
+      break; // a partial add (more faces than room) answers with the faces that were added
+    }
+    committed.push(...chunk);
+  }
+  return {
+    faces: committed.map((r) => ({ bounding_box: r.box, external_image_id: externalImageId, external_fields: fields, face_id: r.faceId })),
+    ...setRef(set),
+  };
+}
+
+// ---------------------------------------------------------------- search
+
+export interface SearchParams {
+  projectId: string;
+  name: string;
+  image?: DecodedImage;
+  faceId?: string;
+  topN: number;
+  threshold: number;
+  filter?: string;
+  sort?: Array<Record<string, string>>;
+  returnFields?: string[];
+}
+
+export async function searchFaces(s: Stores, model: FaceModel | null, p: SearchParams): Promise<Record<string, unknown>> {
+  const set = await getFaceSet(s, p.projectId, p.name);
+  const table = await faceTable(s, set);
+  const where = p.filter ? filterToSql(p.filter, set.schema) : undefined;
+  const sort = checkSort(set, p.sort);
+  if (p.returnFields) {
+    for (const f of p.returnFields) if (!set.schema.some((x) => x.key === f)) throw frsError.badParam('return_fields', `unknown field ${f}`);
+  }
+
+  let query: ArrayLike<number>;
+  if (p.faceId !== undefined) {
+    const item = await s.metadata.get(faceSetKeys.face(set.projectId, set.faceSetId, p.faceId));
+    const [row] = item ? await table.scan({ where: `id = ${sqlString(p.faceId)}`, limit: 1, select: ['id', 'vector'] }) : [];
+    if (!row) throw frsError.faceNotFound();
+    query = row.vector as ArrayLike<number>;
+  } else {
+    if (!p.image || !model) throw frsError.missingParam('image_base64', 'one of image_base64, image_url, image_file, face_id is required');
+    const [largest] = await detectFaces(model, p.image, frsError.noFaceToSearch);
+    query = largest.descriptor;
+  }
+  if (p.topN === 0) return { faces: [] };
+
+  // A few extra candidates cover rows of failed adds that have no item.
+  const hits = await table.search(Array.from(query), { k: p.topN + 8, where, metric: 'l2', select: ['id'] });
+  const items = await s.metadata.batchGet(hits.map((h) => faceSetKeys.face(set.projectId, set.faceSetId, h.id)));
+  const byId = new Map(items.map((i) => [i.faceId as string, i]));
+  let faces = hits
+    .filter((h) => byId.has(h.id))
+    .map((h) => ({ ...faceView(byId.get(h.id)!, p.returnFields), similarity: similarityOf(Math.sqrt(Math.max(0, h._distance))) }))
+    .filter((f) => f.similarity >= p.threshold)
+    .slice(0, p.topN);
+  if (sort.length) {
+    faces = [...faces].sort((a, b) => {
+      for (const { key, desc } of sort) {
+        const av = (byId.get(a.face_id)!.externalFields as Record<string, number>)[key];
+        const bv = (byId.get(b.face_id)!.externalFields as Record<string, number>)[key];
+        if (av === bv) continue;
+        if (av === undefined) return 1; // faces without the field go last
+        if (bv === undefined) return -1;
+        return desc ? bv - av : av - bv;
+      }
+      return b.similarity - a.similarity;
+    });
+  }
+  return { faces };
+}
+
+function checkSort(set: FaceSet, sort: Array<Record<string, string>> | undefined): Array<{ key: string; desc: boolean }> {
+  if (!sort) return [];
+  return sort.flatMap((entry) =>
+    Object.entries(entry).map(([key, dir]) => {
+      const spec = set.schema.find((f) => f.key === key);
+      if (!spec || !isNumeric(spec.type)) throw frsError.sortField(key);
+      if (dir !== 'asc' && dir !== 'desc') throw frsError.badParam('sort', `order of ${key} must be "asc" or "desc"`);
+      return { key, desc: dir === 'desc' };
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- query
+
+export async function queryFaces(
+  s: Stores,
+  p: { projectId: string; name: string; faceId?: string; offset: number; limit: number },
+): Promise<Record<string, unknown>> {
+  const set = await getFaceSet(s, p.projectId, p.name);
+  if (p.faceId !== undefined) {
+    const item = await s.metadata.get(faceSetKeys.face(set.projectId, set.faceSetId, p.faceId));
+    if (!item) throw frsError.faceNotFound();
+    return { faces: [faceView(item)], ...setRef(set) };
+  }
+  if (p.offset + p.limit > QUERY_WINDOW) throw frsError.badParam('limit', `offset + limit must not exceed ${QUERY_WINDOW}`);
+  const wanted = p.offset + p.limit;
+  const items: Item[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await s.metadata.query({ pk: faceSetKeys.facePartition(set.projectId, set.faceSetId), limit: Math.min(1000, wanted - items.length), cursor });
+    items.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor && items.length < wanted);
+  return { faces: items.slice(p.offset, wanted).map((i) => faceView(i)), ...setRef(set) };
+}
+
+// ---------------------------------------------------------------- update
+
+export async function updateFace(
+  s: Stores,
+  p: { projectId: string; name: string; faceId: string; externalImageId?: unknown; externalFields?: unknown },
+): Promise<Record<string, unknown>> {
+  const set = await getFaceSet(s, p.projectId, p.name);
+  if (p.externalImageId === undefined && p.externalFields === undefined) {
+    throw frsError.missingParam('external_image_id', 'give external_image_id or external_fields (at least one)');
+  }
+  const externalImageId = p.externalImageId === undefined ? undefined : checkExternalImageId(p.externalImageId);
+  const fields = p.externalFields === undefined ? undefined : checkFields(set.schema, p.externalFields);
+  const key = faceSetKeys.face(set.projectId, set.faceSetId, p.faceId);
+  const item = await s.metadata.get(key, { consistent: true });
+  if (!item) throw frsError.faceNotFound();
+  const merged = fields ? { ...(item.externalFields as Record<string, FieldValue>), ...fields } : undefined;
+  const updated = await s.metadata.update(
+    key,
+    { set: { ...(externalImageId ? { externalImageId } : {}), ...(merged ? { externalFields: merged } : {}) } },
+    { ifExists: true },
+  );
+  if (!updated) throw frsError.faceNotFound();
+  const table = await faceTable(s, set);
+  const columns = { ...(externalImageId ? { external_image_id: externalImageId } : {}), ...(merged ? toColumns(set.schema, merged) : {}) };
+  await table.updateWhere(`id = ${sqlString(p.faceId)}`, columns);
+  return { face_number: 1, ...setRef(set) };
+}
+
+// ---------------------------------------------------------------- delete
+
+export type DeleteSelector = { faceId: string } | { externalImageId: string } | { field: string; value: string } | { filter: string };
+
+export async function deleteFaces(s: Stores, p: { projectId: string; name: string; by: DeleteSelector }): Promise<Record<string, unknown>> {
+  const set = await getFaceSet(s, p.projectId, p.name);
+  const table = await faceTable(s, set);
+  const by = p.by;
+  let ids: string[];
+  if ('faceId' in by) {
+    ids = [by.faceId];
+  } else {
+    let where: string;
+    if ('externalImageId' in by) where = `external_image_id = ${sqlString(checkExternalImageId(by.externalImageId))}`;
+    else if ('filter' in by) where = filterToSql(by.filter, set.schema);
+    else {
+      const spec = set.schema.find((f) => f.key === by.field);
+      if (!spec) throw frsError.badParam(by.field, 'not a field of the face set');
+      const raw = spec.type === 'boolean' ? (by.value === 'true' ? true : by.value === 'false' ? false : by.value) : by.value;
+      const v = checkValue(spec, raw);
+      where = `${spec.column} = ${typeof v === 'string' ? sqlString(v) : String(v)}`;
+    }
+    ids = (await table.scan({ where, select: ['id'] })).map((r) => r.id as string).filter((id) => id !== '');
+  }
+  const deleted = await deleteFaceItems(s, set, ids);
+  if (deleted.length === 0) {
+    if ('faceId' in by) throw frsError.faceNotFound();
+    if ('filter' in by) throw frsError.batchMatchedNothing();
+    throw frsError.deleteMatchedNothing();
+  }
+  await table.deleteIds(deleted.map((i) => i.faceId as string));
+  await dropUnreferencedImages(s, table, [...new Set(deleted.map((i) => i.imageKey as string))]);
+  return { face_number: deleted.length, ...setRef(set) };
+}
+
+/** Deletes the items that exist, each chunk with its counter decrement in one transaction. */
+async function deleteFaceItems(s: Stores, set: FaceSet, ids: string[]): Promise<Item[]> {
+  const out: Item[] = [];
+  for (let i = 0; i < ids.length; i += FACES_PER_TRANSACTION) {
+    const chunkIds = ids.slice(i, i + FACES_PER_TRANSACTION);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const items = await s.metadata.batchGet(chunkIds.map((id) => faceSetKeys.face(set.projectId, set.faceSetId, id)));
+      if (items.length === 0) break;
+      const ok = await s.metadata.transact([
+        { update: faceSetKeys.faceSet(set.projectId, set.name), spec: { add: { faceNumber: -items.length } }, condition: { ifMatch: { faceSetId: set.faceSetId } } },
+        ...items.map((it): TransactOp => ({ delete: { pk: it.pk as string, sk: it.sk as string }, condition: { ifExists: true } })),
+      ]);
+      if (ok) {
+        out.push(...items);
+        break;
+      }
+      // A concurrent delete took some of them (or the set went away): look again.
+      const now = await s.metadata.get(faceSetKeys.faceSet(set.projectId, set.name), { consistent: true });
+      if (!now || now.faceSetId !== set.faceSetId) throw frsError.setNotFound(set.name);
+    }
+  }
+  return out;
+}
+
+async function dropUnreferencedImages(s: Stores, table: VectorTable, imageKeys: string[]): Promise<void> {
+  for (const key of imageKeys) {
+    if ((await table.count(`image_key = ${sqlString(key)}`)) === 0) await s.objects.delete(key);
+  }
+}
+

@@ -1,0 +1,16 @@
+/** Request pieces shared by the hard-example operations' schemas (functions/hard-examples/*). */
+import { z } from 'zod';
+import { MAX_DATA_COUNT, MODEL_ALGORITHMS } from './configs';
+
+export const configPath = z.object({ project_id: z.string().min(1).max(64), config_id: z.string().regex(/^[0-9a-f]{20}$/, 'unknown config id') });
+const name = z.string().min(1).max(256);
+export const configFields = {
+  camera_names: z.array(name).max(64),
+  data_count: z.number().int().min(0).max(MAX_DATA_COUNT),
+  model_algorithm: z.enum(MODEL_ALGORITHMS),
+  model_id: z.string().max(64),
+  model_name: name,
+  setting_config: z.object({ thr: z.number().min(0).max(1) }).partial(),
+};
+/** Multipart fields are strings; JSON sends numbers. */
+export const intField = z.union([z.number(), z.string().regex(/^\d+$/, 'must be an integer').transform(Number)]).pipe(z.number().int().min(0));

@@ -1,0 +1,88 @@
+/**
+ * Taking a hard example (HiLens `upload_jpeg`): an NV21 frame (or a JPEG, for the S3 path) is
+ * turned into a BT.601 JPEG, stored as `model_name-camera_name-index.jpg` in the dataset's
+ * hard-example folder (the same name overwrites the same sample), and recorded as a sample with
+ * `@modelarts:hard` = 1. Each accepted upload takes one from the configuration's quota first
+ * (atomically, refused past `data_count`) and gives it back if storing fails.
+ */
+import { getDataset } from '../datasets/datasets';
+import { CODES, SAMPLE_NAME_FORBIDDEN, SAMPLE_NAME_MAX } from '../datasets/contract';
+import { hardExampleFolder } from '../datasets/paths';
+import { putSample, type StoredSample } from '../datasets/samples';
+import { IrisError } from '../errors';
+import { sniffFormat } from '../images';
+import { checkNv21, nv21ToJpeg, type ChromaOrder } from '../images/nv21';
+import type { Stores } from '../store/ports';
+import { releaseUpload, reserveUpload, type HardSampleConfig } from './configs';
+
+export type Frame =
+  | { format: 'nv21' | 'nv12'; bytes: Buffer; width: number; height: number }
+  | { format: 'jpeg'; bytes: Buffer };
+
+export interface HardExampleUpload {
+  index: number;
+  modelName: string;
+  cameraName: string;
+  frame: Frame;
+  /** Optional metadata the device sends along (seed 001 table 10). */
+  hardCoefficient?: number;
+  hardReasons?: number[];
+}
+
+const bad = (field: string, message: string) => new IrisError('BAD_PARAM', `param ${field} invalid: ${message}`, { field, codes: { modelarts: CODES.badParam } });
+
+/** `model_name-camera_name-index.jpg`; refused when longer than an OBS name may be (1024). */
+export function hardExampleFileName(modelName: string, cameraName: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0) throw bad('index', 'must be an integer ≥ 0');
+  const name = `${modelName}-${cameraName}-${index}.jpg`;
+  if (name.length > SAMPLE_NAME_MAX) throw new IrisError('PARAM_TOO_LONG', `file name ${name.slice(0, 40)}… is ${name.length} characters, over the ${SAMPLE_NAME_MAX} allowed`, { field: 'model_name', codes: { modelarts: CODES.badParam } });
+  if (SAMPLE_NAME_FORBIDDEN.test(name) || name.includes('/') || name.includes('\\')) throw bad('model_name', 'model_name and camera_name must not contain / \\ ! < > = & " \'');
+  return name;
+}
+
+async function toJpeg(frame: Frame): Promise<{ jpeg: Buffer; width?: number; height?: number }> {
+  if (frame.format === 'jpeg') {
+    if (sniffFormat(frame.bytes) !== 'jpeg') throw new IrisError('IMAGE_FORMAT', 'the object is not a JPEG', { field: 'frame', codes: { modelarts: CODES.badParam } });
+    return { jpeg: frame.bytes };
+  }
+  checkNv21(frame.bytes, frame.width, frame.height);
+  const order: ChromaOrder = frame.format === 'nv21' ? 'vu' : 'uv';
+  return { jpeg: await nv21ToJpeg(frame.bytes, frame.width, frame.height, { order }), width: frame.width, height: frame.height };
+}
+
+export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardExampleUpload): Promise<StoredSample & { datacurCount: number }> {
+  const file = hardExampleFileName(u.modelName, u.cameraName, u.index);
+  if (c.cameraNames.length > 0 && !c.cameraNames.includes(u.cameraName)) {
+    throw bad('camera_name', `camera ${u.cameraName} is not one of this configuration's camera_names (${c.cameraNames.join(', ')})`);
+  }
+  const ds = await getDataset(s.metadata, c.projectId, c.datasetId);
+  const { jpeg, width, height } = await toJpeg(u.frame);
+  const count = await reserveUpload(s.metadata, c);
+  if (count === null) {
+    throw new IrisError('QUOTA', `the hard-example quota of ${c.dataCount} uploads is used up (datacur_count ≥ data_count)`, { codes: { modelarts: CODES.quota } });
+  }
+  try {
+    const sample = await putSample(s, ds, {
+      path: `${hardExampleFolder(ds.workPath, ds.datasetId)}${file}`,
+      bytes: jpeg,
+      contentType: 'image/jpeg',
+      owned: true,
+      sampleType: 0,
+      labels: [],
+      metadata: {
+        '@modelarts:hard': 1,
+        ...(width && height ? { '@modelarts:size': [width, height, 3] } : {}),
+        ...(u.hardCoefficient !== undefined ? { '@modelarts:hard_coefficient': u.hardCoefficient } : {}),
+        ...(u.hardReasons ? { '@modelarts:hard_reasons': u.hardReasons } : {}),
+        camera_name: u.cameraName,
+        model_name: u.modelName,
+        index: u.index,
+      },
+      finalAnnotation: true,
+    });
+    return { ...sample, datacurCount: count };
+  } catch (e) {
+    await releaseUpload(s.metadata, c).catch(() => undefined);
+    throw e;
+  }
+}
