@@ -29,11 +29,10 @@ class LanceVectorTable implements VectorTable {
 
   async upsert(rows: VectorRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.table
-      .mergeInsert('id')
-      .whenMatchedUpdateAll()
-      .whenNotMatchedInsertAll()
-      .execute(rows.map(toPlainRow));
+    // Typed by the table's own schema: inferred from plain rows, a column holding only nulls
+    // gets Arrow's Null type and the merge fails (nullable filter columns, e.g. face fields).
+    const data = lancedb.makeArrowTable(rows.map(toPlainRow), { schema: await this.table.schema() });
+    await this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
   async deleteWhere(where: string): Promise<void> {
