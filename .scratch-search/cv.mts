@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let t0 = Date.now();
 const mod = require('@techstark/opencv-js');
-const cv: any = await new Promise((res) => { if (mod.Mat) res(mod); else mod.onRuntimeInitialized = () => res(mod); });
+const box: any = await new Promise((res) => { if (mod.Mat) res({cv:mod}); else mod.onRuntimeInitialized = () => res({cv:mod}); }); const cv = box.cv;
 console.log('cv load', Date.now() - t0, typeof cv.ORB, typeof cv.BFMatcher, typeof cv.findHomography, typeof cv.estimateAffinePartial2D, typeof cv.estimateAffine2D);
 import sharp from 'sharp';
 const { data, info } = await sharp('/work/main/node_modules/@vladmandic/face-api/demo/sample1.jpg').resize(512,512,{fit:'inside'}).greyscale().raw().toBuffer({resolveWithObject:true});

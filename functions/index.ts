@@ -35,6 +35,16 @@ import updateHardSampleConfig from './hard-examples/update-config';
 import deleteHardSampleConfig from './hard-examples/delete-config';
 import hardExampleUploadUrl from './hard-examples/upload-url';
 import uploadHardExample from './hard-examples/upload';
+import facesCreateSet from './faces/create-set';
+import facesListSets from './faces/list-sets';
+import facesShowSet from './faces/show-set';
+import facesDeleteSet from './faces/delete-set';
+import facesAdd from './faces/add-faces';
+import facesSearch from './faces/search';
+import facesQuery from './faces/query-faces';
+import facesUpdate from './faces/update-face';
+import facesDelete from './faces/delete-faces';
+import facesBatchDelete from './faces/batch-delete';
 
 export const functions: IrisFunction[] = [
   health, notFound, consolePage, authToken, iamToken, ingestObject, listIngestRecords,
@@ -44,4 +54,6 @@ export const functions: IrisFunction[] = [
   addSamples, listSamples, showSample, deleteSamples, updateSamples,
   createHardSampleConfig, listHardSampleConfigs, showHardSampleConfig, updateHardSampleConfig, deleteHardSampleConfig,
   hardExampleUploadUrl, uploadHardExample,
+  facesCreateSet, facesListSets, facesShowSet, facesDeleteSet,
+  facesAdd, facesSearch, facesQuery, facesUpdate, facesDelete, facesBatchDelete,
 ];

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export async function packageOffline(args: string[], cwd = process.cwd()): Promise<{ code: number; output: string }> {
+export async function packageOffline(args: string[], cwd = process.cwd(), timeoutMs = 10 * 60_000): Promise<{ code: number; output: string }> {
   const stub = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -37,11 +37,24 @@ export async function packageOffline(args: string[], cwd = process.cwd()): Promi
           IRIS_ESBUILD_DIR: process.env.IRIS_ESBUILD_DIR ?? '.esbuild-package',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       let output = '';
+      // serverless-esbuild can hang instead of exiting after a failed build: never wait forever.
+      const timer = setTimeout(() => {
+        output += `\npackage-offline: timed out after ${timeoutMs} ms, killed`;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, timeoutMs);
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
-      child.on('close', (code) => resolve({ code: code ?? 1, output }));
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 1, output });
+      });
     });
   } finally {
     stub.close();

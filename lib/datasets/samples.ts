@@ -122,6 +122,18 @@ export async function getSample(metadata: MetadataStore, datasetId: string, samp
   return item ? toSample(item) : null;
 }
 
+/**
+ * The items one committed sample consists of (sample + facets) and its counter contributions —
+ * what commitSample writes in one transaction. Exposed for bulk loading (bench/datasets.ts).
+ */
+export function sampleRecords(s: StoredSample): { items: Item[]; counters: Record<string, number> } {
+  const items = [sampleItem(s)];
+  for (const f of facetsOf(s)) {
+    items.push({ ...datasetKeys.facet(s.datasetId, s.sampleId, f), kind: 'facet', sampleId: s.sampleId, gsi1pk: datasetKeys.facetIndex(s.datasetId, f), gsi1sk: sortKey(s) });
+  }
+  return { items, counters: countersOf(s) };
+}
+
 const MAX_TRANSACT = 100;
 
 /**
@@ -258,7 +270,8 @@ export async function addSamples(
   now = new Date(),
 ): Promise<{ success: boolean; results: SampleResult[] }> {
   const finalAnnotation = body.final_annotation ?? true;
-  const results = await runLimited(body.samples ?? [], 8, async (raw): Promise<SampleResult> => {
+  // Samples of one batch keep the batch order in time-ordered lists (1 ms apart).
+  const results = await runLimited(body.samples ?? [], 8, async (raw, i): Promise<SampleResult> => {
     const rawName = raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string' ? (raw as { name: string }).name : undefined;
     const parsed = parseSample(raw, finalAnnotation);
     if (!parsed.ok) return failure(rawName, CODES.badParam, parsed.message);
@@ -267,7 +280,7 @@ export async function addSamples(
     try {
       const file = await resolveFile(s, ds, input, sampleType);
       if ('success' in file) return file;
-      const stored = await putSample(s, ds, { ...file, finalAnnotation }, now);
+      const stored = await putSample(s, ds, { ...file, finalAnnotation }, new Date(now.getTime() + i));
       return { success: true, name: stored.path, info: stored.sampleId };
     } catch (e) {
       if (e instanceof IrisError) return failure(rawName, String(e.codes.modelarts ?? CODES.badParam), e.message);

@@ -21,7 +21,7 @@ import type { FaceModel } from '../vision/face-model';
 import { EXTERNAL_IMAGE_ID, FACES_PER_TRANSACTION, QUERY_WINDOW, frsError } from './contract';
 import { detectFaces } from './detect';
 import { faceObjectPrefix, faceTable, getFaceSet, shortId, type FaceSet } from './face-sets';
-import { checkFields, checkValue, fromColumns, isNumeric, toColumns, type FieldValue } from './fields';
+import { checkFields, checkValue, columnValue, isNumeric, toColumns, type FieldValue } from './fields';
 import { filterToSql } from './filter';
 import { similarityOf } from './similarity';
 
@@ -113,6 +113,8 @@ export async function addFaces(
             externalFields: fields,
             boundingBox: r.box,
             imageKey,
+            // The descriptor again (base64 float32), for search by face_id: scans return no vectors.
+            descriptor: Buffer.from(r.descriptor.buffer, r.descriptor.byteOffset, r.descriptor.byteLength).toString('base64'),
             createdAt: new Date().toISOString(),
           },
           condition: { ifNotExists: true },
@@ -163,9 +165,9 @@ export async function searchFaces(s: Stores, model: FaceModel | null, p: SearchP
   let query: ArrayLike<number>;
   if (p.faceId !== undefined) {
     const item = await s.metadata.get(faceSetKeys.face(set.projectId, set.faceSetId, p.faceId));
-    const [row] = item ? await table.scan({ where: `id = ${sqlString(p.faceId)}`, limit: 1, select: ['id', 'vector'] }) : [];
-    if (!row) throw frsError.faceNotFound();
-    query = row.vector as ArrayLike<number>;
+    if (!item) throw frsError.faceNotFound();
+    const bytes = Buffer.from(item.descriptor as string, 'base64');
+    query = new Float32Array(new Uint8Array(bytes).buffer);
   } else {
     if (!p.image || !model) throw frsError.missingParam('image_base64', 'one of image_base64, image_url, image_file, face_id is required');
     const [largest] = await detectFaces(model, p.image, frsError.noFaceToSearch);
@@ -282,7 +284,8 @@ export async function deleteFaces(s: Stores, p: { projectId: string; name: strin
       if (!spec) throw frsError.badParam(by.field, 'not a field of the face set');
       const raw = spec.type === 'boolean' ? (by.value === 'true' ? true : by.value === 'false' ? false : by.value) : by.value;
       const v = checkValue(spec, raw);
-      where = `${spec.column} = ${typeof v === 'string' ? sqlString(v) : String(v)}`;
+      const c = columnValue(v);
+      where = `${spec.column} = ${typeof c === 'string' ? sqlString(c) : String(c)}`;
     }
     ids = (await table.scan({ where, select: ['id'] })).map((r) => r.id as string).filter((id) => id !== '');
   }

@@ -94,12 +94,17 @@ export function checkFields(schema: FieldSchema, raw: unknown): Record<string, F
 
 /** A typed placeholder per column, used once to give a new LanceDB table its schema. */
 export function placeholderColumns(schema: FieldSchema): Record<string, FieldValue> {
-  return Object.fromEntries(schema.map((f) => [f.column, f.type === 'string' ? '' : f.type === 'boolean' ? false : 0.5]));
+  // Booleans are stored as 0/1 numbers: Arrow JS writes an all-null boolean column without its
+  // validity bitmap, which Lance refuses (a batch of faces that all lack a boolean field).
+  return Object.fromEntries(schema.map((f) => [f.column, f.type === 'string' ? '' : 0.5]));
 }
 
+/** A value as its column stores it (booleans as 0/1, see placeholderColumns). */
+export const columnValue = (v: FieldValue): string | number => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
 /** Columns of a face's row (absent fields are null). */
-export function toColumns(schema: FieldSchema, values: Record<string, FieldValue>): Record<string, FieldValue | null> {
-  return Object.fromEntries(schema.map((f) => [f.column, values[f.key] ?? null]));
+export function toColumns(schema: FieldSchema, values: Record<string, FieldValue>): Record<string, string | number | null> {
+  return Object.fromEntries(schema.map((f) => [f.column, values[f.key] === undefined ? null : columnValue(values[f.key])]));
 }
 
 /** A row's fields back in the API's shape, optionally only some. */
@@ -109,7 +114,8 @@ export function fromColumns(schema: FieldSchema, row: Record<string, unknown>, o
     if (only && !only.includes(f.key)) continue;
     const v = row[f.column];
     if (v === null || v === undefined) continue;
-    out[f.key] = typeof v === 'bigint' ? Number(v) : (v as FieldValue);
+    const n = typeof v === 'bigint' ? Number(v) : (v as FieldValue);
+    out[f.key] = f.type === 'boolean' ? n === 1 : n;
   }
   return out;
 }

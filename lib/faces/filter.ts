@@ -174,7 +174,7 @@ function literal(spec: FieldSpec, tok: Token): string {
   try {
     const v = checkValue(spec, value);
     if (typeof v === 'string') return sqlString(v);
-    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    if (typeof v === 'boolean') return v ? '1' : '0'; // stored as 0/1 (fields.ts)
     return String(v);
   } catch {
     throw bad(`"${raw}" is not a ${spec.type} value for ${spec.key}`);

@@ -287,13 +287,19 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   });
 
   // Join to the committed items, best first, until the window (plus one, for has_more) is full.
+  // The matches that would fill it are fetched at once (batches in parallel); more only when
+  // some of them turn out to have no item (an add that never committed) or a stale label.
   const wanted = window.end + 1;
   const served: SearchHit[] = [];
-  for (let i = 0; i < matches.length && served.length < wanted; i += 100) {
-    const chunk = matches.slice(i, i + 100);
-    const items = await stores.metadata.batchGet(chunk.map((m) => imageKey(lib, m.id)));
-    const byId = new Map(items.map((it) => [String(it.imageId), it]));
-    for (const m of chunk) {
+  let next = 0;
+  while (next < matches.length && served.length < wanted) {
+    const slice = matches.slice(next, next + Math.max(wanted - served.length, 1));
+    next += slice.length;
+    const batches: Array<typeof slice> = [];
+    for (let i = 0; i < slice.length; i += 100) batches.push(slice.slice(i, i + 100));
+    const found = await Promise.all(batches.map((b) => stores.metadata.batchGet(b.map((m) => imageKey(lib, m.id)))));
+    const byId = new Map(found.flat().map((it) => [String(it.imageId), it]));
+    for (const m of slice) {
       const item = byId.get(m.id);
       if (!item || !itemMatches(filter, item)) continue;
       served.push({ cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') });

@@ -215,6 +215,17 @@ describe('add and search', () => {
   });
 });
 
+describe('JSON bodies', () => {
+  it('accepts JSON as well as forms, with numbers where clients send them unquoted', async () => {
+    const image = b64(await testImage(15, { width: 320, height: 320 }));
+    const path = `${KIND_PATHS.product}/add`;
+    const added = await call(addHandler, { path, query: { access_token: project.token }, json: { image, brief: 'json', class_id1: 12, class_id2: 3 } });
+    expect(added.body.cont_sign).toMatch(/^\d+,\d+$/);
+    const found = await call(searchHandler, { path: `${KIND_PATHS.product}/search`, query: { access_token: project.token }, json: { image, class_id1: 12, rn: 1 } });
+    expect(found.body.result).toEqual([expect.objectContaining({ cont_sign: added.body.cont_sign, brief: 'json' })]);
+  });
+});
+
 describe('limits and codes', () => {
   const cases: Array<[string, () => Promise<Record<string, string>>, LibraryKind, number, string]> = [
     ['missing brief', async () => ({ image: b64(await testImage(20)) }), 'same_hq', 216101, 'brief'],
