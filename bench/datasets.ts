@@ -154,7 +154,7 @@ async function main() {
   const loadStart = performance.now();
   for (let i = 0; i < N_SAMPLES; i++) {
     const path = `/bench/bench_list/dataset-${listDs}/samples/${i}.jpg`;
-    // 60 % labelled (one of 10 labels, so a label holds ~6 % of the dataset), 5 % hard.
+    // 60 % labelled, with 6 labels of 10 % each; 5 % hard.
     const labels = i % 10 < 6 ? [{ name: LABELS[i % LABELS.length], type: 0 as const, score: (i % 100) / 100 }] : [];
     const s: StoredSample = {
       datasetId: listDs,
@@ -238,7 +238,7 @@ async function main() {
     `### List samples at ${N_SAMPLES.toLocaleString('en-US')} samples`,
     '',
     `Dataset loaded with the exact items a committed sample consists of (sample + facets, counters) in ${loadSeconds.toFixed(0)} s;`,
-    '60 % labelled with one of 10 labels, 5 % hard. Every list is a DynamoDB **Query** of one GSI partition',
+    '60 % labelled (6 labels, 10 % each), 5 % hard. Every list is a DynamoDB **Query** of one GSI partition',
     '(label name → facet partition on gsi1 + BatchGet of the page; state → gsi2; hard → sparse gsi3), never a Scan;',
     '`sample_count` comes from the dataset\'s counters item when one key-served filter is used.',
     '',

@@ -18,6 +18,7 @@ import searchListLibraries from './search/list-libraries';
 import searchUpdateLibrary from './search/update-library';
 import searchDeleteLibrary from './search/delete-library';
 import searchSweepLibrary from './search/sweep-library';
+import searchMaintainLibraries from './search/maintain-libraries';
 import createDataset from './datasets/create-dataset';
 import listDatasets from './datasets/list-datasets';
 import showDataset from './datasets/show-dataset';
@@ -50,6 +51,7 @@ export const functions: IrisFunction[] = [
   health, notFound, consolePage, authToken, iamToken, ingestObject, listIngestRecords,
   searchAdd, searchSearch, searchUpdate, searchDelete,
   searchCreateLibrary, searchListLibraries, searchUpdateLibrary, searchDeleteLibrary, searchSweepLibrary,
+  searchMaintainLibraries,
   createDataset, listDatasets, showDataset, updateDataset, deleteDataset,
   addSamples, listSamples, showSample, deleteSamples, updateSamples,
   createHardSampleConfig, listHardSampleConfigs, showHardSampleConfig, updateHardSampleConfig, deleteHardSampleConfig,

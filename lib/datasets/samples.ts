@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { IrisError } from '../errors';
-import { sniffFormat } from '../images';
+import { sniffFormat } from '../images/sniff';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
 import { CODES, datasetNotFound, MAX_SAMPLE_BYTES, type StoredState } from './contract';
@@ -123,13 +123,41 @@ export async function getSample(metadata: MetadataStore, datasetId: string, samp
 }
 
 /**
+ * What the list filters look at, copied onto each facet item so that a filtered list can test and
+ * count candidates from the facet partition alone and fetch only the page's samples.
+ */
+export interface FilterView {
+  st: string;
+  h: 0 | 1;
+  ty: number;
+  /** Labels as [name, type, score]. */
+  lb: Array<[string | null, number, number | null]>;
+}
+
+export const filterViewOf = (s: StoredSample): FilterView => ({
+  st: s.state,
+  h: isHard(s) ? 1 : 0,
+  ty: s.sampleType,
+  lb: s.labels.map((l) => [l.name ?? null, l.type, l.score ?? null]),
+});
+
+const facetItem = (s: StoredSample, f: string): Item => ({
+  ...datasetKeys.facet(s.datasetId, s.sampleId, f),
+  kind: 'facet',
+  sampleId: s.sampleId,
+  fv: filterViewOf(s),
+  gsi1pk: datasetKeys.facetIndex(s.datasetId, f),
+  gsi1sk: sortKey(s),
+});
+
+/**
  * The items one committed sample consists of (sample + facets) and its counter contributions —
  * what commitSample writes in one transaction. Exposed for bulk loading (bench/datasets.ts).
  */
 export function sampleRecords(s: StoredSample): { items: Item[]; counters: Record<string, number> } {
   const items = [sampleItem(s)];
   for (const f of facetsOf(s)) {
-    items.push({ ...datasetKeys.facet(s.datasetId, s.sampleId, f), kind: 'facet', sampleId: s.sampleId, gsi1pk: datasetKeys.facetIndex(s.datasetId, f), gsi1sk: sortKey(s) });
+    items.push(facetItem(s, f));
   }
   return { items, counters: countersOf(s) };
 }
@@ -150,19 +178,37 @@ export async function commitSample(metadata: MetadataStore, datasetId: string, p
   const nextFacets = next ? facetsOf(next) : [];
   const prevFacets = prev ? facetsOf(prev) : [];
   for (const f of nextFacets) {
-    ops.push({
-      put: { ...datasetKeys.facet(datasetId, sampleId, f), kind: 'facet', sampleId, gsi1pk: datasetKeys.facetIndex(datasetId, f), gsi1sk: sortKey(next!) },
-    });
+    ops.push({ put: facetItem(next!, f) });
   }
   for (const f of prevFacets) if (!nextFacets.includes(f)) ops.push({ delete: datasetKeys.facet(datasetId, sampleId, f) });
   const delta: Record<string, number> = { ...countersOf(next) };
   for (const [k, v] of Object.entries(countersOf(prev))) delta[k] = (delta[k] ?? 0) - v;
   const add = Object.fromEntries(Object.entries(delta).filter(([, v]) => v !== 0));
+  // The counters item doubles as the dataset's liveness check: no writes into a deleted dataset.
   if (Object.keys(add).length) ops.push({ update: datasetKeys.stats(datasetId), spec: { add }, condition: { ifExists: true } });
+  else ops.push({ check: datasetKeys.stats(datasetId), condition: { ifExists: true } });
   if (ops.length > MAX_TRANSACT) {
     throw new IrisError('BAD_PARAM', `a sample may carry at most ${MAX_TRANSACT - 3} distinct label names and types`, { codes: { modelarts: CODES.badParam } });
   }
-  return metadata.transact(ops);
+  return transactWithRetry(metadata, ops);
+}
+
+/**
+ * Every sample write of a dataset touches its counters item, so concurrent transactions can be
+ * cancelled by DynamoDB as conflicting (TransactionConflict, not a condition failure): those are
+ * retried with jittered backoff.
+ */
+async function transactWithRetry(metadata: MetadataStore, ops: TransactOp[]): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await metadata.transact(ops);
+    } catch (e) {
+      const err = e as { name?: string; message?: string };
+      const conflict = err?.name === 'TransactionCanceledException' || err?.name === 'TransactionConflictException' || /TransactionConflict/.test(err?.message ?? '');
+      if (!conflict || attempt >= 7) throw e;
+      await new Promise((r) => setTimeout(r, (10 + Math.random() * 40) * 2 ** Math.min(attempt, 4)));
+    }
+  }
 }
 
 export interface SampleResult {
@@ -305,46 +351,42 @@ export interface ListQuery {
 
 const STORED_STATES: StoredState[] = ['__ALL__', '__NONE__', '__UNCHECK__'];
 
-/** Filters as predicates over a sample, and the key-served ones as partitions. */
+/** Filters as predicates over a FilterView, and the key-served ones as partitions. */
 function plan(ds: string, q: ListQuery) {
-  const scoreFilter = q.lowScore > 0 || q.highScore < 1;
-  const checks: Array<{ name: string; partition: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean }; counter: string; test: (s: StoredSample) => boolean }> = [];
-  if (q.labelName !== undefined) {
-    const f = `L#${q.labelName}`;
-    checks.push({ name: 'label_name', partition: { index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true }, counter: `f:${f}`, test: (s) => s.labels.some((l) => l.name === q.labelName) });
-  }
-  if (q.hardOnly) checks.push({ name: 'hard', partition: { index: 'gsi3', pk: datasetKeys.hardIndex(ds), facet: false }, counter: 'hard', test: isHard });
+  type Partition = { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean };
+  const checks: Array<{ partition: Partition; counter: string; test: (v: FilterView) => boolean }> = [];
+  const facet = (f: string): Partition => ({ index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true });
+  if (q.labelName !== undefined) checks.push({ partition: facet(`L#${q.labelName}`), counter: `f:L#${q.labelName}`, test: (v) => v.lb.some((l) => l[0] === q.labelName) });
+  if (q.hardOnly) checks.push({ partition: { index: 'gsi3', pk: datasetKeys.hardIndex(ds), facet: false }, counter: 'hard', test: (v) => v.h === 1 });
   if (q.sampleState !== undefined) {
-    checks.push({ name: 'sample_state', partition: { index: 'gsi2', pk: datasetKeys.stateIndex(ds, q.sampleState), facet: false }, counter: `st:${q.sampleState}`, test: (s) => s.state === q.sampleState });
+    checks.push({ partition: { index: 'gsi2', pk: datasetKeys.stateIndex(ds, q.sampleState), facet: false }, counter: `st:${q.sampleState}`, test: (v) => v.st === q.sampleState });
   }
-  if (q.labelType !== undefined) {
-    const f = `LT#${q.labelType}`;
-    checks.push({ name: 'label_type', partition: { index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true }, counter: `f:${f}`, test: (s) => s.labels.some((l) => l.type === q.labelType) });
-  }
-  if (q.sampleType !== undefined) {
-    const f = `TY#${q.sampleType}`;
-    checks.push({ name: 'sample_type', partition: { index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true }, counter: `f:${f}`, test: (s) => s.sampleType === q.sampleType });
-  }
-  const score = (s: StoredSample) => s.labels.some((l) => l.score !== undefined && l.score >= q.lowScore && l.score <= q.highScore);
-  const primary = checks[0] ?? { name: 'all', partition: { index: 'gsi1' as const, pk: datasetKeys.allIndex(ds), facet: false }, counter: 'n', test: () => true };
+  if (q.labelType !== undefined) checks.push({ partition: facet(`LT#${q.labelType}`), counter: `f:LT#${q.labelType}`, test: (v) => v.lb.some((l) => l[1] === q.labelType) });
+  if (q.sampleType !== undefined) checks.push({ partition: facet(`TY#${q.sampleType}`), counter: `f:TY#${q.sampleType}`, test: (v) => v.ty === q.sampleType });
+  const scoreFilter = q.lowScore > 0 || q.highScore < 1;
+  const score = (v: FilterView) => v.lb.some((l) => l[2] !== null && l[2] >= q.lowScore && l[2] <= q.highScore);
+  const primary = checks[0] ?? { partition: { index: 'gsi1' as const, pk: datasetKeys.allIndex(ds), facet: false }, counter: 'n', test: () => true };
   const rest = [...checks.slice(1).map((c) => c.test), ...(scoreFilter ? [score] : [])];
   return { primary, rest, exactCounter: rest.length === 0 };
 }
 
-/** Pages through a partition in time order, yielding samples. */
-async function* readPartition(metadata: MetadataStore, datasetId: string, p: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean }, forward: boolean, pageSize: number) {
+/** A candidate read from a partition: the full sample (sample partitions) or only its id and view (facets). */
+interface Candidate {
+  sampleId: string;
+  view: FilterView;
+  sample?: StoredSample;
+}
+
+/** Pages through a partition in time order. */
+async function* readPartition(metadata: MetadataStore, p: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean }, forward: boolean, pageSize: number) {
   let cursor: string | undefined;
   do {
     const page = await metadata.query({ index: p.index, pk: p.pk, forward, limit: pageSize, cursor });
-    let samples: StoredSample[];
-    if (p.facet) {
-      const ids = page.items.map((i) => String(i.sampleId));
-      const got = new Map((await metadata.batchGet(ids.map((id) => datasetKeys.sample(datasetId, id)))).map((i) => [String(i.sampleId), toSample(i)]));
-      samples = ids.map((id) => got.get(id)).filter((x): x is StoredSample => !!x);
-    } else {
-      samples = page.items.map(toSample);
-    }
-    yield samples;
+    yield page.items.map((i): Candidate => {
+      if (p.facet) return { sampleId: String(i.sampleId), view: i.fv as FilterView };
+      const sample = toSample(i);
+      return { sampleId: sample.sampleId, view: filterViewOf(sample), sample };
+    });
     cursor = page.cursor;
   } while (cursor);
 }
@@ -352,22 +394,24 @@ async function* readPartition(metadata: MetadataStore, datasetId: string, p: { i
 export async function listSamples(metadata: MetadataStore, ds: Pick<Dataset, 'datasetId'>, q: ListQuery): Promise<{ sample_count: number; samples: StoredSample[] }> {
   if (q.sampleState !== undefined && !STORED_STATES.includes(q.sampleState as StoredState)) return { sample_count: 0, samples: [] };
   const { primary, rest, exactCounter } = plan(ds.datasetId, q);
-  const matches = (s: StoredSample) => rest.every((t) => t(s));
+  const matches = (v: FilterView) => rest.every((t) => t(v));
   const skip = q.offset * q.limit;
-  const picked: StoredSample[] = [];
+  const picked: Candidate[] = [];
   let seen = 0;
-  const pageSize = exactCounter ? Math.min(skip + q.limit, 1000) : 200;
-  let counted = 0;
-  for await (const batch of readPartition(metadata, ds.datasetId, primary.partition, q.order === 'asc', pageSize)) {
-    for (const s of batch) {
-      if (!matches(s)) continue;
-      counted++;
-      if (seen++ >= skip && picked.length < q.limit) picked.push(s);
+  // With an exact counter, read only up to the page; otherwise read the partition to count it.
+  const pageSize = exactCounter ? Math.min(skip + q.limit, 1000) : 1000;
+  for await (const batch of readPartition(metadata, primary.partition, q.order === 'asc', pageSize)) {
+    for (const c of batch) {
+      if (!matches(c.view)) continue;
+      if (seen++ >= skip && picked.length < q.limit) picked.push(c);
     }
     if (exactCounter && picked.length >= q.limit) break;
   }
-  const sample_count = exactCounter ? (await datasetCounters(metadata, ds.datasetId))[primary.counter] ?? 0 : counted;
-  return { sample_count, samples: picked };
+  const missing = picked.filter((c) => !c.sample).map((c) => datasetKeys.sample(ds.datasetId, c.sampleId));
+  const fetched = new Map((missing.length ? await metadata.batchGet(missing) : []).map((i) => [String(i.sampleId), toSample(i)]));
+  const samples = picked.map((c) => c.sample ?? fetched.get(c.sampleId)).filter((x): x is StoredSample => !!x);
+  const sample_count = exactCounter ? (await datasetCounters(metadata, ds.datasetId))[primary.counter] ?? 0 : seen;
+  return { sample_count, samples };
 }
 
 /** The ModelArts wire shape of a sample. */

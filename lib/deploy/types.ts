@@ -23,10 +23,15 @@ export interface S3Event {
   s3: { bucket: string; event: string; rules?: Array<{ prefix?: string; suffix?: string }>; existing?: boolean };
 }
 
+/** An EventBridge schedule, e.g. `rate(1 hour)` (maintenance jobs). */
+export interface ScheduleEvent {
+  schedule: string;
+}
+
 export interface FunctionConfig {
   handler: string;
   description?: string;
-  events?: Array<HttpApiEvent | S3Event>;
+  events?: Array<HttpApiEvent | S3Event | ScheduleEvent>;
   memorySize?: number;
   timeout?: number;
   environment?: Record<string, unknown>;

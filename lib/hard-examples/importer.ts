@@ -6,16 +6,13 @@
  * the ledger records as a permanent failure while the object stays in place for inspection.
  */
 import { IrisError } from '../errors';
-import { PREFIX } from '../deploy/types';
 import type { IngestObject } from '../ingest/ledger';
 import type { Stores } from '../store/ports';
 import { getConfig } from './configs';
+import { HARD_EXAMPLE_IMPORTER } from './names';
 import { acceptHardExample, type Frame } from './upload';
 
-export const HARD_EXAMPLE_IMPORTER = 'hard-examples';
-
-export const hardExampleIngestKey = (projectId: string, configId: string, baseName: string, ext: 'jpg' | 'nv21' | 'nv12'): string =>
-  `${PREFIX.ingest}${projectId}/${HARD_EXAMPLE_IMPORTER}/${configId}/${baseName}.${ext}`;
+export { HARD_EXAMPLE_IMPORTER };
 
 const dimension = (meta: Record<string, string>, name: string): number => {
   const v = Number(meta[name]);

@@ -6,7 +6,7 @@
  * (atomically, refused past `data_count`) and gives it back if storing fails.
  */
 import { getDataset } from '../datasets/datasets';
-import { CODES, SAMPLE_NAME_FORBIDDEN, SAMPLE_NAME_MAX } from '../datasets/contract';
+import { CODES } from '../datasets/contract';
 import { hardExampleFolder } from '../datasets/paths';
 import { putSample, type StoredSample } from '../datasets/samples';
 import { IrisError } from '../errors';
@@ -14,6 +14,7 @@ import { sniffFormat } from '../images';
 import { checkNv21, nv21ToJpeg, type ChromaOrder } from '../images/nv21';
 import type { Stores } from '../store/ports';
 import { releaseUpload, reserveUpload, type HardSampleConfig } from './configs';
+import { badParam, hardExampleFileName } from './names';
 
 export type Frame =
   | { format: 'nv21' | 'nv12'; bytes: Buffer; width: number; height: number }
@@ -29,17 +30,6 @@ export interface HardExampleUpload {
   hardReasons?: number[];
 }
 
-const bad = (field: string, message: string) => new IrisError('BAD_PARAM', `param ${field} invalid: ${message}`, { field, codes: { modelarts: CODES.badParam } });
-
-/** `model_name-camera_name-index.jpg`; refused when longer than an OBS name may be (1024). */
-export function hardExampleFileName(modelName: string, cameraName: string, index: number): string {
-  if (!Number.isInteger(index) || index < 0) throw bad('index', 'must be an integer ≥ 0');
-  const name = `${modelName}-${cameraName}-${index}.jpg`;
-  if (name.length > SAMPLE_NAME_MAX) throw new IrisError('PARAM_TOO_LONG', `file name ${name.slice(0, 40)}… is ${name.length} characters, over the ${SAMPLE_NAME_MAX} allowed`, { field: 'model_name', codes: { modelarts: CODES.badParam } });
-  if (SAMPLE_NAME_FORBIDDEN.test(name) || name.includes('/') || name.includes('\\')) throw bad('model_name', 'model_name and camera_name must not contain / \\ ! < > = & " \'');
-  return name;
-}
-
 async function toJpeg(frame: Frame): Promise<{ jpeg: Buffer; width?: number; height?: number }> {
   if (frame.format === 'jpeg') {
     if (sniffFormat(frame.bytes) !== 'jpeg') throw new IrisError('IMAGE_FORMAT', 'the object is not a JPEG', { field: 'frame', codes: { modelarts: CODES.badParam } });
@@ -53,7 +43,7 @@ async function toJpeg(frame: Frame): Promise<{ jpeg: Buffer; width?: number; hei
 export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardExampleUpload): Promise<StoredSample & { datacurCount: number }> {
   const file = hardExampleFileName(u.modelName, u.cameraName, u.index);
   if (c.cameraNames.length > 0 && !c.cameraNames.includes(u.cameraName)) {
-    throw bad('camera_name', `camera ${u.cameraName} is not one of this configuration's camera_names (${c.cameraNames.join(', ')})`);
+    throw badParam('camera_name', `camera ${u.cameraName} is not one of this configuration's camera_names (${c.cameraNames.join(', ')})`);
   }
   const ds = await getDataset(s.metadata, c.projectId, c.datasetId);
   const { jpeg, width, height } = await toJpeg(u.frame);

@@ -21,7 +21,7 @@ import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '.
 import { libraryKeys } from '../store/keys';
 import { sqlString } from '../store/lancedb';
 import type { Item, Stores, VectorRow, VectorTable } from '../store/ports';
-import { ANN_INDEX_MIN_ROWS, ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
+import { ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
 import type { Candidate, LibraryKind, SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
@@ -61,8 +61,6 @@ export interface SearchResult {
 const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', bmp: 'image/bmp', gif: 'image/gif', webp: 'image/webp' } as const;
 const EXTENSIONS = { jpeg: 'jpg', png: 'png', bmp: 'bmp', gif: 'gif', webp: 'webp' } as const;
 
-/** How often (in committed images) an add checks whether the table has grown enough for an ANN index. */
-const INDEX_CHECK_EVERY = 500;
 /** Ceiling on nearest neighbours fetched per query vector. */
 const MAX_NEIGHBOURS = 10_000;
 
@@ -150,16 +148,10 @@ export interface AddRequest {
 
 export interface AddOutcome {
   contSign: string;
-  /** True when this add built the library's ANN index. */
-  indexed: boolean;
 }
 
 export interface AddOptions {
   now?: Date;
-  /** Vector rows past which the table gets an ANN index (default ANN_INDEX_MIN_ROWS). */
-  indexMinRows?: number;
-  /** Check for the index every this many committed images (default INDEX_CHECK_EVERY). */
-  indexCheckEvery?: number;
 }
 
 export async function addImage(stores: Stores, engine: SearchEngine, lib: Library, req: AddRequest, opts: AddOptions = {}): Promise<AddOutcome> {
@@ -233,7 +225,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
       { put: item, condition: { ifNotExists: true } },
       {
         update: libraryKeys.library(lib.projectId, lib.kind),
-        spec: { add: { count: 1 } },
+        spec: { add: { count: 1 }, set: { metric: engine.metric } },
         condition: { ifBelow: { attr: 'count', limit: lib.capacity }, ifMatch: { generation: lib.generation } },
       },
     ]);
@@ -252,13 +244,9 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     if (!current || current.generation !== lib.generation) throw libraryNotCreated(lib.kind);
     throw quotaExceeded({ ...lib, count: Number(current.count ?? 0), capacity: Number(current.capacity) });
   }
-
-  let indexed = false;
-  if ((lib.count + 1) % (opts.indexCheckEvery ?? INDEX_CHECK_EVERY) === 0) {
-    // Below the threshold LanceDB searches exactly (flat); an index build failure leaves it so.
-    indexed = await table.ensureIndex({ minRows: opts.indexMinRows ?? ANN_INDEX_MIN_ROWS, metric: engine.metric }).catch(() => false);
-  }
-  return { contSign, indexed };
+  // The ANN index is built by the maintenance job (lib/search/maintain.ts), not here: building
+  // it takes longer than an API call may.
+  return { contSign };
 }
 
 function quotaExceeded(lib: Pick<Library, 'kind' | 'capacity' | 'count'>): IrisError {

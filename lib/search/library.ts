@@ -22,6 +22,8 @@ export interface Library {
   count: number;
   generation: string;
   createdAt: string;
+  /** The distance of the library's engine, recorded by adds (for the index built later). */
+  metric?: 'cosine' | 'l2';
 }
 
 export const libraryTable = (lib: Pick<Library, 'projectId' | 'kind' | 'generation'>): string =>
@@ -37,6 +39,7 @@ const toLibrary = (item: Record<string, unknown>): Library => ({
   count: Number(item.count ?? 0),
   generation: String(item.generation),
   createdAt: String(item.createdAt),
+  ...(item.metric === 'cosine' || item.metric === 'l2' ? { metric: item.metric } : {}),
 });
 
 export const libraryNotCreated = (kind: LibraryKind): IrisError =>
@@ -66,7 +69,10 @@ export async function createLibrary(
     generation: randomBytes(4).toString('hex'),
     createdAt: now.toISOString(),
   };
-  const created = await metadata.put({ ...libraryKeys.library(projectId, kind), ...lib }, { ifNotExists: true });
+  const created = await metadata.put(
+    { ...libraryKeys.library(projectId, kind), ...lib, gsi1pk: libraryKeys.allLibraries, gsi1sk: `${projectId}#${kind}` },
+    { ifNotExists: true },
+  );
   if (!created) throw new IrisError('CONFLICT', `the ${kind} library of this project already exists`, { field: 'kind', status: 409 });
   return lib;
 }
@@ -75,6 +81,18 @@ export async function getLibrary(metadata: MetadataStore, projectId: string, kin
   const item = await metadata.get(libraryKeys.library(projectId, kind), { consistent: true });
   if (!item) throw libraryNotCreated(kind);
   return toLibrary(item);
+}
+
+/** Every library of every project (the maintenance job's work list). */
+export async function listAllLibraries(metadata: MetadataStore): Promise<Library[]> {
+  const out: Library[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await metadata.query({ index: 'gsi1', pk: libraryKeys.allLibraries, cursor });
+    out.push(...page.items.map(toLibrary));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
 }
 
 export async function listLibraries(metadata: MetadataStore, projectId: string): Promise<Library[]> {

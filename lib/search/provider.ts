@@ -8,11 +8,7 @@ import type { LibraryKind, SearchEngine } from './engine';
 
 export type EngineProvider = (kind: LibraryKind) => Promise<SearchEngine>;
 
-const defaultProvider: EngineProvider = async (kind) => {
-  // @ts-ignore -- lib/search/engines is written alongside; remove once it exists.
-  const engines = (await import('./engines/index')) as { getEngine: EngineProvider };
-  return engines.getEngine(kind);
-};
+const defaultProvider: EngineProvider = async (kind) => (await import('./engines/index')).getEngine(kind);
 
 let provider: EngineProvider = defaultProvider;
 

@@ -24,6 +24,8 @@ export const ingestStatusPartition = (status: string) => `INGESTSTATUS#${status}
 export const libraryKeys = {
   library: (projectId: string, kind: string) => ({ pk: `LIBRARY#${projectId}`, sk: `KIND#${kind}` }),
   libraries: (projectId: string) => `LIBRARY#${projectId}`,
+  /** gsi1 partition holding every library of every project (for the maintenance job). */
+  allLibraries: 'LIBRARIES',
   imagePartition: (projectId: string, kind: string, generation: string) => `LIBIMG#${projectId}#${kind}#${generation}`,
   image: (projectId: string, kind: string, generation: string, imageId: string) => ({
     pk: `LIBIMG#${projectId}#${kind}#${generation}`,

@@ -83,6 +83,10 @@ class LanceVectorTable implements VectorTable {
     await this.table.update({ where, values: clean });
   }
 
+  async optimize(): Promise<void> {
+    await this.table.optimize();
+  }
+
   async ensureIndex(opts: { minRows: number; metric?: 'cosine' | 'l2' | 'dot' }): Promise<boolean> {
     const rows = await this.table.countRows();
     if (rows < opts.minRows) return false;

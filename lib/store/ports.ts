@@ -152,6 +152,8 @@ export interface VectorTable {
   updateWhere(where: string, values: Record<string, VectorValue>): Promise<void>;
   /** Build an ANN index when the table holds at least `minRows` rows (no-op otherwise). */
   ensureIndex(opts: { minRows: number; metric?: 'cosine' | 'l2' | 'dot' }): Promise<boolean>;
+  /** Compacts files, purges deleted rows and adds rows written since to the index. */
+  optimize?(): Promise<void>;
 }
 
 export interface VectorStore {

@@ -45,7 +45,6 @@ export async function orbFeatures(img: GreyImage, maxFeatures = 800): Promise<Lo
   }
 }
 
-/** Keypoints mirrored left-right (so a mirrored query can reuse the stored features' frame). */
 export function featureCount(f: LocalFeatures): number {
   return f.points.length / 2;
 }

@@ -15,13 +15,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { functions } from '../../functions';
 import type { S3Event as S3Trigger } from '../../lib/deploy/types';
-import { tableAttributeDefinitions, tableGlobalSecondaryIndexes, tableKeySchema } from '../../lib/store/table';
+import { ensureBucket, ensureTable } from './emulators';
 
 export interface LocalStackOptions {
   /** HTTP API port (default 3000; 0 picks a free one). */
@@ -120,30 +118,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const ddbServer = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((res) => ddbServer.listen(ddbPort, '127.0.0.1', () => res()));
     cleanups.push(() => new Promise((res) => ddbServer.close(() => res())));
-    const ddb = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const tables = await ddb.send(new ListTablesCommand({}));
-    if (!tables.TableNames?.includes(table)) {
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: table,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: tableAttributeDefinitions as never,
-          KeySchema: tableKeySchema as never,
-          GlobalSecondaryIndexes: tableGlobalSecondaryIndexes as never,
-        }),
-      );
-    }
-    ddb.destroy();
+    await ensureTable(dynamodbEndpoint, table);
 
     // S3
     const s3rver = new S3rver({ port: s3Port, address: '127.0.0.1', directory: join(dataDir, 's3'), silent: true, allowMismatchedSignatures: true });
     await s3rver.run();
     cleanups.push(() => s3rver.close());
-    const s3 = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((e) => {
-      if ((e as { name?: string }).name !== 'BucketAlreadyOwnedByYou' && (e as { name?: string }).name !== 'BucketAlreadyExists') throw e;
-    });
-    s3.destroy();
+    await ensureBucket(s3Endpoint, bucket);
 
     // Environment shared by this process (dev credentials) and the functions.
     Object.assign(process.env, {

@@ -10,15 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { resetConfig } from '../../lib/config';
 import { resetClients } from '../../lib/store/aws-clients';
 import { resetStores, stores } from '../../lib/store';
 import type { Stores } from '../../lib/store/ports';
-import { tableAttributeDefinitions, tableGlobalSecondaryIndexes, tableKeySchema } from '../../lib/store/table';
+import { ensureBucket, ensureTable } from '../../scripts/local/emulators';
 import { createProject, issueToken, type ProjectCredentials } from '../../lib/auth/credentials';
 
 export interface TestServices {
@@ -64,21 +62,8 @@ export async function startServices(): Promise<TestServices> {
   resetClients();
   resetStores();
 
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const ddb = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: 'us-east-1', credentials });
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: tableAttributeDefinitions as never,
-      KeySchema: tableKeySchema as never,
-      GlobalSecondaryIndexes: tableGlobalSecondaryIndexes as never,
-    }),
-  );
-  ddb.destroy();
-  const s3 = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  s3.destroy();
+  await ensureTable(dynamodbEndpoint, table);
+  await ensureBucket(s3Endpoint, bucket);
 
   const s = stores();
   return {

@@ -9,5 +9,5 @@ export default {
     memorySize: 1024,
     timeout: 29,
   },
-  access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'], nativeLayer: true },
+  access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'] },
 } satisfies IrisFunction;

@@ -9,5 +9,5 @@ export default {
     memorySize: 512,
     timeout: 29,
   },
-  access: { objects: [{ prefix: 'data/', actions: ['read'] }], table: ['read'], nativeLayer: true },
+  access: { table: ['read'] },
 } satisfies IrisFunction;

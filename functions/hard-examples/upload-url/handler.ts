@@ -1,6 +1,5 @@
 import { getConfig } from '../../../lib/hard-examples/configs';
-import { hardExampleIngestKey } from '../../../lib/hard-examples/importer';
-import { hardExampleFileName } from '../../../lib/hard-examples/upload';
+import { hardExampleFileName, hardExampleIngestKey } from '../../../lib/hard-examples/names';
 import { httpApi } from '../../../lib/http/handler';
 import { schema } from './schema';
 

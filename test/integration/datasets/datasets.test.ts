@@ -133,13 +133,24 @@ describe('add samples in batches (seed 001)', () => {
     const first = await add(id, batch);
     const second = await add(id, batch);
     expect(second.body.results.map((x: { info: string }) => x.info)).toEqual(first.body.results.map((x: { info: string }) => x.info));
-    const listed = await list(id, { limit: 100 });
+    const listed = await list(id, { limit: '100' });
     expect(listed.body.sample_count).toBe(3);
     expect(listed.body.samples).toHaveLength(3);
     expect((await list(id, { label_name: 'dog' })).body.sample_count).toBe(2);
     const shown = await call(showDataset, { method: 'GET', pathParameters: dsPath(id), headers: auth() });
     expect(shown.body.total_sample_count).toBe(3);
     expect(shown.body.annotated_sample_count).toBe(3);
+  });
+
+  it('keeps one sample per name and exact counts when the same batch arrives twice at once', async () => {
+    const id = await newDataset('add_race');
+    const batch = { samples: [1, 2, 3, 4].map((i) => ({ name: `f${i}.jpg`, data: jpeg.toString('base64'), labels: [classify(i % 2 ? 'cat' : 'dog')] })) };
+    const both = await Promise.all([add(id, batch), add(id, batch)]);
+    for (const r of both) expect(r.body.success).toBe(true);
+    const listed = await list(id, { limit: '100' });
+    expect(listed.body.samples).toHaveLength(4);
+    expect(listed.body.sample_count).toBe(4);
+    expect((await list(id, { label_name: 'cat' })).body.sample_count).toBe(2);
   });
 
   it('validates each shape geometry, label types, property keys and hard metadata', async () => {
@@ -288,6 +299,9 @@ describe('list, show, update and delete samples', () => {
     const missing = await call(showSample, { method: 'GET', pathParameters: { ...dsPath(id), sample_id: '0'.repeat(32) }, headers: auth() });
     expect(missing.status).toBe(404);
     expect(missing.body.error_code).toBe('ModelArts.4360');
+    const badParam = await call(showSample, { method: 'GET', pathParameters: { ...dsPath(id), sample_id: ids['a.jpg'] }, headers: auth(), query: { process_parameter: 'image/crop,w_10' } });
+    expect(badParam.status).toBe(400);
+    expect(badParam.body.error_code).toBe('ModelArts.0104');
   });
 
   it('updates labels and metadata per sample; an empty label list clears them', async () => {

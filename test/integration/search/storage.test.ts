@@ -8,7 +8,10 @@ import { importers } from '../../../lib/ingest/importers';
 import { ingestRecord } from '../../../lib/ingest/ledger';
 import { imageLimits } from '../../../lib/search/contract';
 import { addImage, searchImages } from '../../../lib/search/images';
-import { createLibrary, getLibrary, libraryObjectPrefix, libraryTable, type Library } from '../../../lib/search/library';
+import { createLibrary, getLibrary, listAllLibraries, libraryObjectPrefix, libraryTable, type Library } from '../../../lib/search/library';
+import { maintainLibrary } from '../../../lib/search/maintain';
+import { main as maintainHandler } from '../../../functions/search/maintain-libraries/handler';
+import { lambdaContext } from '../../support/http';
 import { setEngineProvider } from '../../../lib/search/provider';
 import { sweepLibrary } from '../../../lib/search/sweep';
 import { contSignOf, imageIdOf } from '../../../lib/search/params';
@@ -181,13 +184,27 @@ describe('result window and ANN index', () => {
     expect(r.result.every((x) => Number(x.cont_sign.split(',')[1]) % 2 === 0)).toBe(true);
   });
 
-  it('builds the ANN index once the table passes the threshold and still finds an added image', async () => {
+  it('is maintained by the scheduled job: compacted, indexed past the threshold, and still exact for an added image', async () => {
+    expect((await listAllLibraries(env.stores.metadata)).map((l) => l.generation)).toContain(lib.generation);
     const image = await decoded(10);
-    const out = await addImage(env.stores, engine, lib, { image, brief: 'indexed', labels: {} }, { indexMinRows: 1000, indexCheckEvery: 1 });
-    expect(out.indexed).toBe(true);
+    const out = await addImage(env.stores, engine, lib, { image, brief: 'indexed', labels: {} });
+    lib = await getLibrary(env.stores.metadata, lib.projectId, lib.kind);
+    expect(lib.metric).toBe('cosine');
+    const below = await maintainLibrary(env.stores, lib, { indexMinRows: N + 10 });
+    expect(below).toMatchObject({ rows: N + 2, indexed: false, optimized: true }); // the image's two parts
+    const built = await maintainLibrary(env.stores, lib, { indexMinRows: N });
+    expect(built).toMatchObject({ rows: N + 2, indexed: true });
+    expect((await maintainLibrary(env.stores, lib, { indexMinRows: N })).indexed).toBe(false); // once
     const r = await searchImages(env.stores, engine, lib, { image, filter: { tags: [], logic: 'and' }, window: { start: 0, end: 5 } });
     expect(r.result[0]).toMatchObject({ cont_sign: out.contSign, brief: 'indexed' });
+    expect(r.result[0].score).toBeGreaterThan(0.999); // exact distance after refinement, not a quantised one
   }, 120_000);
+
+  it('runs as a scheduled function over every library', async () => {
+    const out = (await maintainHandler({} as never, lambdaContext())) as { results: Array<{ library: string; rows: number }>; failed: number };
+    expect(out.failed).toBe(0);
+    expect(out.results.find((x) => x.library === libraryTable(lib))).toMatchObject({ rows: N + 2 });
+  });
 });
 
 describe('bulk import (ingest/{project}/libraries/{kind}/…)', () => {

@@ -1,0 +1,198 @@
+/**
+ * Same-image engine ("完全相同或局部相同"): finds only the same picture, whole or in part.
+ *
+ * Recall (vector search): each stored image contributes several embeddings — the whole image,
+ * its mirror, the 70 % centre and the four 50 %-area corners — so a query that is a crop, a
+ * flip or a copy lands near one of them even when the whole-image vector has moved away.
+ *
+ * Decision (rank): the best candidates are verified geometrically. The query's ORB keypoints
+ * are matched to the candidate's (stored in the sidecar) and a transform is fitted by RANSAC —
+ * a similarity (scale + rotation + shift) for same-image, a homography for photographed
+ * picture-book pages. A mirrored copy is tried with the query's mirrored keypoints. The
+ * number of geometrically consistent matches is what separates "same picture" from
+ * "different picture"; a 64-bit pHash backs it up for near-exact copies of images with few
+ * keypoints (flat graphics, small images). Scores are calibrated so that SAME_THRESHOLD (0.5)
+ * is the decision boundary; candidates below it are dropped.
+ */
+import type { DecodedImage } from '../../images';
+import type { Embedder, RgbImage } from '../../vision/embedder';
+import {
+  decodeFeatures,
+  encodeFeatures,
+  fitHomography,
+  fitSimilarity,
+  matchFeatures,
+  orbFeatures,
+  type Fit,
+  type LocalFeatures,
+} from '../../vision/local-features';
+import { cropRgb, mirrorRgb, resizeRgb, toGrey, mirrorGrey, type Rect } from '../../vision/pixels';
+import { hamming64, pHash } from '../../vision/phash';
+import type { Candidate, Description, LibraryKind, Match, PartVector, SearchEngine } from '../engine';
+import { bestPerItem } from './embedding';
+
+export const SAME_THRESHOLD = 0.5;
+
+export interface SameImageOptions {
+  geometry: 'similarity' | 'homography';
+  /** Consistent matches at which a candidate counts as the same picture (score 0.5). */
+  minInliers: number;
+  /** Consistent matches at which the score reaches 1. */
+  fullInliers: number;
+  /** RANSAC reprojection tolerance, fraction of the longer side. */
+  tolerance: number;
+  /** ORB keypoints per image. */
+  features: number;
+  /** Candidates verified per query. */
+  verify: number;
+}
+
+export const SAME_HQ: SameImageOptions = {
+  geometry: 'similarity',
+  minInliers: 12,
+  fullInliers: 60,
+  tolerance: 0.015,
+  features: 800,
+  verify: 30,
+};
+
+export const PICTURE_BOOK: SameImageOptions = {
+  geometry: 'homography',
+  minInliers: 15,
+  fullInliers: 60,
+  tolerance: 0.02,
+  features: 1000,
+  verify: 30,
+};
+
+/** Longest side of the working copy for keypoints and hashes (larger images are shrunk, smaller enlarged). */
+const WORK_SIDE = 512;
+/** pHash distance (of 64 bits) under which two images are near-exact copies. */
+const HASH_NEAR = 6;
+/** ... provided their whole-image embeddings also agree (cosine distance below this). */
+const HASH_EMBED_AGREE = 0.15;
+const CORNER = Math.SQRT1_2;
+
+function parts(work: RgbImage): Array<[string, RgbImage]> {
+  const { width: w, height: h } = work;
+  const cw = w * CORNER;
+  const ch = h * CORNER;
+  const rect = (left: number, top: number, width: number, height: number): Rect => ({ left, top, width, height });
+  return [
+    ['full', work],
+    ['mirror', mirrorRgb(work)],
+    ['c70', cropRgb(work, rect(w * 0.15, h * 0.15, w * 0.7, h * 0.7))],
+    ['tl', cropRgb(work, rect(0, 0, cw, ch))],
+    ['tr', cropRgb(work, rect(w - cw, 0, cw, ch))],
+    ['bl', cropRgb(work, rect(0, h - ch, cw, ch))],
+    ['br', cropRgb(work, rect(w - cw, h - ch, cw, ch))],
+  ];
+}
+
+interface Prepared {
+  work: RgbImage;
+  features: LocalFeatures;
+  hash: bigint;
+}
+
+function hashBytes(hash: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(hash);
+  return b;
+}
+
+export class SameImageEngine implements SearchEngine {
+  readonly metric = 'cosine' as const;
+  readonly dimension: number;
+  readonly candidatePool: number;
+
+  constructor(
+    readonly kind: LibraryKind,
+    private readonly embedder: Embedder,
+    readonly options: SameImageOptions,
+  ) {
+    this.dimension = embedder.dimension;
+    this.candidatePool = options.verify;
+  }
+
+  private async prepare(image: DecodedImage): Promise<Prepared> {
+    const work = await image.rgb({ width: WORK_SIDE, height: WORK_SIDE, fit: 'inside' });
+    const grey = toGrey(work);
+    return { work, features: await orbFeatures(grey, this.options.features), hash: pHash(grey) };
+  }
+
+  private async embedParts(list: Array<[string, RgbImage]>): Promise<PartVector[]> {
+    const s = this.embedder.inputSize;
+    const squares = await Promise.all(list.map(([, img]) => resizeRgb(img, s, s)));
+    const vectors = await this.embedder.embedBatch(squares);
+    return list.map(([part], i) => ({ part, vector: Array.from(vectors[i]) }));
+  }
+
+  async describe(image: DecodedImage): Promise<Description> {
+    const p = await this.prepare(image);
+    return { vectors: await this.embedParts(parts(p.work)), sidecar: encodeFeatures(p.features, hashBytes(p.hash)) };
+  }
+
+  async describeQuery(image: DecodedImage): Promise<Description> {
+    const p = await this.prepare(image);
+    return { vectors: await this.embedParts([['full', p.work]]), sidecar: encodeFeatures(p.features, hashBytes(p.hash)) };
+  }
+
+  private async fit(query: LocalFeatures, stored: LocalFeatures): Promise<Fit> {
+    const matches = await matchFeatures(query, stored);
+    if (matches.length < this.options.minInliers) return { inliers: 0, inlierRatio: 0, coverage: 0 };
+    return this.options.geometry === 'similarity'
+      ? fitSimilarity(query, stored, matches, { tolerance: this.options.tolerance })
+      : fitHomography(query, stored, matches, this.options.tolerance);
+  }
+
+  /** Calibrated score: the geometric evidence, or the hash evidence for near-exact copies. */
+  score(inliers: number, hashDistance: number, embeddingDistance: number): number {
+    const { minInliers: lo, fullInliers: hi } = this.options;
+    const geo =
+      inliers >= lo ? SAME_THRESHOLD + (1 - SAME_THRESHOLD) * Math.min(1, (inliers - lo) / (hi - lo)) : SAME_THRESHOLD * (inliers / lo);
+    const hash = hashDistance <= HASH_NEAR && embeddingDistance < HASH_EMBED_AGREE ? 1 - hashDistance / 64 : 0;
+    return Math.max(geo, hash);
+  }
+
+  async rank(
+    query: { image: DecodedImage; description: Description },
+    candidates: Candidate[],
+    loadSidecar: (id: string) => Promise<Buffer | null>,
+  ): Promise<Match[]> {
+    let q: { features: LocalFeatures; hash: bigint };
+    if (query.description.sidecar) {
+      const d = decodeFeatures(query.description.sidecar);
+      q = { features: d.features, hash: d.extra.readBigUInt64LE(0) };
+    } else {
+      const p = await this.prepare(query.image);
+      q = { features: p.features, hash: p.hash };
+    }
+    let mirrored: Promise<LocalFeatures> | undefined;
+    const mirrorFeatures = () =>
+      (mirrored ??= (async () => {
+        const work = await query.image.rgb({ width: WORK_SIDE, height: WORK_SIDE, fit: 'inside' });
+        return orbFeatures(mirrorGrey(toGrey(work)), this.options.features);
+      })());
+
+    const pool = bestPerItem(candidates)
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, this.options.verify);
+    const sidecars = await Promise.all(pool.map((c) => loadSidecar(c.id).catch(() => null)));
+
+    const out: Match[] = [];
+    for (let i = 0; i < pool.length; i++) {
+      const raw = sidecars[i];
+      if (!raw) continue;
+      const stored = decodeFeatures(raw);
+      const hashDistance = stored.extra.length >= 8 ? hamming64(q.hash, stored.extra.readBigUInt64LE(0)) : 64;
+      let inliers = (await this.fit(q.features, stored.features)).inliers;
+      if (inliers < this.options.minInliers) {
+        inliers = Math.max(inliers, (await this.fit(await mirrorFeatures(), stored.features)).inliers);
+      }
+      const score = this.score(inliers, hashDistance, pool[i].distance);
+      if (score >= SAME_THRESHOLD) out.push({ id: pool[i].id, score });
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * An in-memory image library that drives a SearchEngine the way the API does (describe → rows
+ * per part; describeQuery → nearest neighbours per query vector → best distance per item →
+ * rank with the stored sidecars), without S3, DynamoDB or LanceDB. Used by the engine unit
+ * tests and the accuracy part of bench/search.ts; the API's own tests cover the stores.
+ */
+import { intakeImage, type DecodedImage } from '../../lib/images';
+import type { Candidate, Match, SearchEngine } from '../../lib/search/engine';
+
+const LIMITS = { formats: ['jpeg', 'png', 'bmp'] as Array<'jpeg' | 'png' | 'bmp'>, maxBytes: 50 * 1024 * 1024 };
+
+export const decode = (bytes: Buffer): Promise<DecodedImage> => intakeImage(bytes, LIMITS);
+
+interface Row {
+  id: string;
+  part: string;
+  vector: Float32Array;
+}
+
+export class MemoryLibrary {
+  private rows: Row[] = [];
+  private sidecars = new Map<string, Buffer>();
+
+  constructor(readonly engine: SearchEngine) {}
+
+  get size(): number {
+    return this.sidecars.size;
+  }
+
+  async add(id: string, bytes: Buffer): Promise<void> {
+    const d = await this.engine.describe(await decode(bytes));
+    for (const v of d.vectors) {
+      if (v.vector.length !== this.engine.dimension) throw new Error(`vector length ${v.vector.length} != ${this.engine.dimension}`);
+      this.rows.push({ id, part: v.part, vector: Float32Array.from(v.vector) });
+    }
+    this.sidecars.set(id, d.sidecar ?? Buffer.alloc(0));
+  }
+
+  /** Cosine nearest neighbours per query vector, merged to the best distance per item. */
+  candidates(queryVectors: number[][], pool = this.engine.candidatePool): Candidate[] {
+    const best = new Map<string, Candidate>();
+    for (const q of queryVectors) {
+      let qn = 0;
+      for (const x of q) qn += x * x;
+      qn = Math.sqrt(qn) || 1;
+      const hits = this.rows.map((r) => {
+        let dot = 0;
+        let rn = 0;
+        for (let i = 0; i < q.length; i++) {
+          dot += q[i] * r.vector[i];
+          rn += r.vector[i] * r.vector[i];
+        }
+        return { id: r.id, part: r.part, distance: 1 - dot / (qn * (Math.sqrt(rn) || 1)) };
+      });
+      hits.sort((a, b) => a.distance - b.distance);
+      for (const h of hits.slice(0, pool)) {
+        const b = best.get(h.id);
+        if (!b || h.distance < b.distance) best.set(h.id, h);
+      }
+    }
+    return [...best.values()].sort((a, b) => a.distance - b.distance);
+  }
+
+  async search(bytes: Buffer): Promise<Match[]> {
+    const image = await decode(bytes);
+    const description = await this.engine.describeQuery(image);
+    const candidates = this.candidates(description.vectors.map((v) => v.vector));
+    return this.engine.rank({ image, description }, candidates, async (id) => this.sidecars.get(id) ?? null);
+  }
+}
