@@ -13,7 +13,7 @@
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { arch, cpus } from 'node:os';
+import { arch, cpus, loadavg } from 'node:os';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { main as addSamples } from '../functions/datasets/add-samples/handler';
@@ -72,6 +72,7 @@ function cameraFrame(width: number, height: number): Buffer {
 }
 
 async function main() {
+  const loadAtStart = loadavg()[0];
   const env = await startServices();
   const p = await env.project('bench');
   const headers = { 'x-auth-token': p.token };
@@ -84,6 +85,23 @@ async function main() {
       })
     ).body.dataset_id as string;
   const lines: string[] = [];
+
+  // 2. NV21 1920×1080 → JPEG (run first: it is the step most sensitive to other load on the shared cores).
+  const W = 1920, H = 1080;
+  const frame = rgbToNv21(cameraFrame(W, H), W, H);
+  const convert: number[] = [], full: number[] = [];
+  let jpegBytes = 0;
+  for (let i = 0; i < 55; i++) {
+    const t0 = performance.now();
+    nv21ToRgb(frame, W, H);
+    convert.push(performance.now() - t0);
+    const [t, jpeg] = await time(() => nv21ToJpeg(frame, W, H));
+    full.push(t);
+    jpegBytes = jpeg.length;
+  }
+  const warm = (xs: number[]) => xs.slice(5);
+  const loadAtNv21 = loadavg()[0];
+  console.log('nv21', pct(warm(convert), 50), pct(warm(full), 50));
 
   // 1. Batch add: 100 × 100 KB.
   const addDs = await mkDataset('bench_add');
@@ -113,22 +131,6 @@ async function main() {
   const addP50 = pct(addTimes, 50);
   const refP50 = pct(refTimes, 50);
   console.log('batch add p50', addP50, refP50);
-
-  // 2. NV21 1920×1080 → JPEG.
-  const W = 1920, H = 1080;
-  const frame = rgbToNv21(cameraFrame(W, H), W, H);
-  const convert: number[] = [], full: number[] = [];
-  let jpegBytes = 0;
-  for (let i = 0; i < 25; i++) {
-    const t0 = performance.now();
-    nv21ToRgb(frame, W, H);
-    convert.push(performance.now() - t0);
-    const [t, jpeg] = await time(() => nv21ToJpeg(frame, W, H));
-    full.push(t);
-    jpegBytes = jpeg.length;
-  }
-  const warm = (xs: number[]) => xs.slice(5);
-  console.log('nv21', pct(warm(convert), 50), pct(warm(full), 50));
 
   // 3. List samples at N samples. Loaded with the exact items commitSample writes (sampleRecords),
   // through BatchWriteItem, because N transactions through the API would take most of an hour.
@@ -206,7 +208,7 @@ async function main() {
   lines.push(
     '## Datasets and hard examples',
     '',
-    `Machine: ${arch() === 'x64' ? 'x86_64' : arch()} (\`uname -m\`: ${execSync('uname -m').toString().trim()}), ${cpus().length} cores shared with other work, Node ${process.versions.node}; ${date}.`,
+    `Machine: ${arch() === 'x64' ? 'x86_64' : arch()} (\`uname -m\`: ${execSync('uname -m').toString().trim()}), ${cpus().length} cores shared with other work (1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadAtNv21.toFixed(1)} at the NV21 step, ${loadavg()[0].toFixed(1)} at the end), Node ${process.versions.node}; ${date}.`,
     'Measured by `npx tsx bench/datasets.ts` against in-process dynalite + s3rver, calling the Lambda handlers with',
     'real API Gateway v2 events (body parsing, auth, validation and the envelope included; no network hop).',
     '',
@@ -228,12 +230,12 @@ async function main() {
     '',
     '### NV21 → JPEG (hard-example upload)',
     '',
-    `| what | p50 | p95 |`,
-    `| --- | ---: | ---: |`,
-    `| NV21 1920×1080 → RGB (BT.601, lib/images/nv21.ts) | ${ms(pct(warm(convert), 50))} | ${ms(pct(warm(convert), 95))} |`,
-    `| NV21 1920×1080 → JPEG q90 (conversion + sharp encode, ${(jpegBytes / 1024).toFixed(0)} KB) | ${ms(pct(warm(full), 50))} | ${ms(pct(warm(full), 95))} |`,
+    `| what | min | p50 | p95 |`,
+    `| --- | ---: | ---: | ---: |`,
+    `| NV21 1920×1080 → RGB (BT.601, lib/images/nv21.ts) | ${ms(Math.min(...warm(convert)))} | ${ms(pct(warm(convert), 50))} | ${ms(pct(warm(convert), 95))} |`,
+    `| NV21 1920×1080 → JPEG q90, no Huffman optimisation (conversion + sharp encode, ${(jpegBytes / 1024).toFixed(0)} KB) | ${ms(Math.min(...warm(full)))} | ${ms(pct(warm(full), 50))} | ${ms(pct(warm(full), 95))} |`,
     '',
-    `Target ≤ 50 ms: ${pct(warm(full), 50) <= 50 ? 'met' : `missed by ${ms(pct(warm(full), 50) - 50)}`} (20 runs after 5 warm-ups, camera-like frame: gradients + noise).`,
+    `Target ≤ 50 ms: ${pct(warm(full), 50) <= 50 ? 'met' : `missed by ${ms(pct(warm(full), 50) - 50)} at p50 (the min shows the unloaded cost; the 2 cores are shared)`} (50 runs after 5 warm-ups, camera-like frame: gradients + noise).`,
     '',
     `### List samples at ${N_SAMPLES.toLocaleString('en-US')} samples`,
     '',

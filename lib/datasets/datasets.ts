@@ -201,33 +201,53 @@ export async function updateDataset(metadata: MetadataStore, projectId: string, 
 }
 
 /**
- * Deletes a dataset: its item, name guard and counters go in one transaction (the commit point:
- * from then on it does not exist), then the sample and facet items, the objects in its folder and
- * its vector table. Objects imported from elsewhere in the bucket (data_source) are the user's
- * originals and are kept.
+ * Deletes a dataset: its item, name guard and counters go in one transaction with a purge marker
+ * (the commit point: from then on the dataset does not exist), then the sample and facet items, the
+ * objects in its folder and its vector table. The purge stops after `budgetMs` (a Lambda behind
+ * API Gateway has 29 s); a DELETE of the same id resumes it while the marker exists. Objects
+ * imported from elsewhere in the bucket (data_source) are the user's originals and are kept.
+ * Returns whether the purge finished.
  */
-export async function deleteDataset(s: Stores, projectId: string, datasetId: string): Promise<void> {
-  const ds = await getDataset(s.metadata, projectId, datasetId);
+export async function deleteDataset(s: Stores, projectId: string, datasetId: string, budgetMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + budgetMs;
+  const marker = datasetKeys.purge(projectId, datasetId);
+  const item = await s.metadata.get(datasetKeys.dataset(projectId, datasetId));
+  if (!item) {
+    const pending = await s.metadata.get(marker);
+    if (!pending) throw datasetNotFound(datasetId);
+    return purgeDataset(s, toDataset(pending), deadline);
+  }
+  const ds = toDataset(item);
   const ok = await s.metadata.transact([
-    { delete: datasetKeys.dataset(projectId, datasetId), condition: { ifExists: true } },
+    { delete: datasetKeys.dataset(projectId, datasetId), condition: { ifMatch: { updatedAt: ds.updatedAt } } },
     { delete: datasetKeys.nameGuard(projectId, ds.name) },
     { delete: datasetKeys.stats(datasetId) },
+    { put: { ...item, ...marker } },
   ]);
-  if (!ok) throw datasetNotFound(datasetId);
-  await purgeDataset(s, ds);
+  if (!ok) throw new IrisError('CONFLICT', 'the dataset changed while being deleted, retry', { codes: { modelarts: CODES.duplicateName } });
+  return purgeDataset(s, ds, deadline);
 }
 
-export async function purgeDataset(s: Stores, ds: Pick<Dataset, 'projectId' | 'datasetId' | 'workPath'>): Promise<void> {
+/** Removes what a deleted dataset left; true when done (the purge marker is then removed). */
+export async function purgeDataset(s: Stores, ds: Pick<Dataset, 'projectId' | 'datasetId' | 'workPath'>, deadline = Infinity): Promise<boolean> {
   const pk = datasetKeys.samplePartition(ds.datasetId);
   let cursor: string | undefined;
   do {
+    if (Date.now() > deadline) return false;
     const page = await s.metadata.query({ pk, cursor, limit: 500 });
     await runLimited(page.items, 16, (i) => s.metadata.delete({ pk: String(i.pk), sk: String(i.sk) }));
     cursor = page.cursor;
   } while (cursor);
-  const objects = await s.objects.list(objectKeyOf(ds.projectId, datasetFolder(ds.workPath, ds.datasetId)));
-  await s.objects.deleteMany(objects.map((o) => o.key));
+  const prefix = objectKeyOf(ds.projectId, datasetFolder(ds.workPath, ds.datasetId));
+  for (;;) {
+    if (Date.now() > deadline) return false;
+    const objects = await s.objects.list(prefix, { limit: 1000 });
+    if (objects.length === 0) break;
+    await s.objects.deleteMany(objects.map((o) => o.key));
+  }
   await s.vectors.drop(datasetVectorTable(ds.datasetId));
+  await s.metadata.delete(datasetKeys.purge(ds.projectId, ds.datasetId));
+  return true;
 }
 
 /** Runs `fn` over items with at most `n` in flight. */

@@ -65,11 +65,18 @@ export function stateOf(labels: LabelInput[], finalAnnotation: boolean): StoredS
   return finalAnnotation ? '__ALL__' : '__UNCHECK__';
 }
 
+/**
+ * The facet of a label name. GSI key values are capped at 2048 bytes, so long names (up to 1024
+ * characters, 3 bytes each in CJK) are named by their hash.
+ */
+export const labelFacet = (name: string): string =>
+  Buffer.byteLength(name) <= 512 ? `L#${name}` : `L#sha256:${createHash('sha256').update(name).digest('hex')}`;
+
 /** Facets: label names, label types and the sample type, each a partition of gsi1. */
 export function facetsOf(s: Pick<StoredSample, 'labels' | 'sampleType'>): string[] {
   const f = new Set<string>([`TY#${s.sampleType}`]);
   for (const l of s.labels) {
-    if (l.name !== undefined) f.add(`L#${l.name}`);
+    if (l.name !== undefined) f.add(labelFacet(l.name));
     f.add(`LT#${l.type}`);
   }
   return [...f];
@@ -163,6 +170,7 @@ export function sampleRecords(s: StoredSample): { items: Item[]; counters: Recor
 }
 
 const MAX_TRANSACT = 100;
+const MAX_ITEM_BYTES = 300_000;
 
 /**
  * Commits `next` over `prev` (null = new, `next` null = delete) in one transaction with a
@@ -173,7 +181,14 @@ export async function commitSample(metadata: MetadataStore, datasetId: string, p
   const sampleId = (next ?? prev)!.sampleId;
   const key = datasetKeys.sample(datasetId, sampleId);
   const guard = prev ? { ifMatch: { version: prev.version } } : { ifNotExists: true };
-  if (next) ops.push({ put: sampleItem(next), condition: guard });
+  if (next) {
+    const item = sampleItem(next);
+    // DynamoDB items are capped at 400 KB; facet items carry the label summary too.
+    if (Buffer.byteLength(JSON.stringify(item)) > MAX_ITEM_BYTES) {
+      throw new IrisError('BAD_PARAM', `the sample's labels and metadata take more than ${MAX_ITEM_BYTES / 1000} KB`, { field: 'labels', codes: { modelarts: CODES.badParam } });
+    }
+    ops.push({ put: item, condition: guard });
+  }
   else ops.push({ delete: key, condition: guard });
   const nextFacets = next ? facetsOf(next) : [];
   const prevFacets = prev ? facetsOf(prev) : [];
@@ -356,7 +371,10 @@ function plan(ds: string, q: ListQuery) {
   type Partition = { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean };
   const checks: Array<{ partition: Partition; counter: string; test: (v: FilterView) => boolean }> = [];
   const facet = (f: string): Partition => ({ index: 'gsi1', pk: datasetKeys.facetIndex(ds, f), facet: true });
-  if (q.labelName !== undefined) checks.push({ partition: facet(`L#${q.labelName}`), counter: `f:L#${q.labelName}`, test: (v) => v.lb.some((l) => l[0] === q.labelName) });
+  if (q.labelName !== undefined) {
+    const f = labelFacet(q.labelName);
+    checks.push({ partition: facet(f), counter: `f:${f}`, test: (v) => v.lb.some((l) => l[0] === q.labelName) });
+  }
   if (q.hardOnly) checks.push({ partition: { index: 'gsi3', pk: datasetKeys.hardIndex(ds), facet: false }, counter: 'hard', test: (v) => v.h === 1 });
   if (q.sampleState !== undefined) {
     checks.push({ partition: { index: 'gsi2', pk: datasetKeys.stateIndex(ds, q.sampleState), facet: false }, counter: `st:${q.sampleState}`, test: (v) => v.st === q.sampleState });

@@ -85,15 +85,21 @@ export async function addFaces(
     box: { top_left_x: f.box.x, top_left_y: f.box.y, width: f.box.width, height: f.box.height },
     descriptor: f.descriptor,
   }));
-  await table.upsert(
-    records.map((r) => ({
-      id: r.faceId,
-      vector: Array.from(r.descriptor),
-      external_image_id: externalImageId,
-      image_key: imageKey,
-      ...toColumns(set.schema, fields),
-    })),
-  );
+  try {
+    await table.upsert(
+      records.map((r) => ({
+        id: r.faceId,
+        vector: Array.from(r.descriptor),
+        external_image_id: externalImageId,
+        image_key: imageKey,
+        ...toColumns(set.schema, fields),
+      })),
+    );
+  } catch (e) {
+    // Nothing is committed; the stored image goes too unless earlier faces use it.
+    await dropUnreferencedImages(s, table, [imageKey]).catch(() => undefined);
+    throw e;
+  }
 
   const committed: typeof records = [];
   for (let i = 0; i < records.length; i += FACES_PER_TRANSACTION) {
@@ -123,8 +129,9 @@ export async function addFaces(
     ];
     if (!(await s.metadata.transact(ops))) {
       const rest = records.slice(i);
-      await table.deleteIds(rest.map((r) => r.faceId));
-      if (committed.length === 0) await dropUnreferencedImages(s, table, [imageKey]);
+      // Best effort: when the set was deleted meanwhile, its table is already gone.
+      await table.deleteIds(rest.map((r) => r.faceId)).catch(() => undefined);
+      if (committed.length === 0) await dropUnreferencedImages(s, table, [imageKey]).catch(() => undefined);
       // Which condition failed: the set is gone (or recreated), or it is full.
       const now = await s.metadata.get(faceSetKeys.faceSet(set.projectId, set.name), { consistent: true });
       if (!now || now.faceSetId !== set.faceSetId) throw frsError.setNotFound(set.name);
@@ -176,7 +183,7 @@ export async function searchFaces(s: Stores, model: FaceModel | null, p: SearchP
   if (p.topN === 0) return { faces: [] };
 
   // A few extra candidates cover rows of failed adds that have no item.
-  const hits = await table.search(Array.from(query), { k: p.topN + 8, where, metric: 'l2', select: ['id'] });
+  const hits = await table.search(Array.from(query), { k: p.topN + 8, where, metric: 'l2', select: ['id', '_distance'] });
   const items = await s.metadata.batchGet(hits.map((h) => faceSetKeys.face(set.projectId, set.faceSetId, h.id)));
   const byId = new Map(items.map((i) => [i.faceId as string, i]));
   let faces = hits

@@ -5,12 +5,13 @@
  * `@modelarts:hard` = 1. Each accepted upload takes one from the configuration's quota first
  * (atomically, refused past `data_count`) and gives it back if storing fails.
  */
+import sharp from 'sharp';
 import { getDataset } from '../datasets/datasets';
 import { CODES } from '../datasets/contract';
 import { hardExampleFolder } from '../datasets/paths';
 import { putSample, type StoredSample } from '../datasets/samples';
 import { IrisError } from '../errors';
-import { sniffFormat } from '../images';
+import { sniffFormat } from '../images/sniff';
 import { checkNv21, nv21ToJpeg, type ChromaOrder } from '../images/nv21';
 import type { Stores } from '../store/ports';
 import { releaseUpload, reserveUpload, type HardSampleConfig } from './configs';
@@ -32,8 +33,11 @@ export interface HardExampleUpload {
 
 async function toJpeg(frame: Frame): Promise<{ jpeg: Buffer; width?: number; height?: number }> {
   if (frame.format === 'jpeg') {
-    if (sniffFormat(frame.bytes) !== 'jpeg') throw new IrisError('IMAGE_FORMAT', 'the object is not a JPEG', { field: 'frame', codes: { modelarts: CODES.badParam } });
-    return { jpeg: frame.bytes };
+    const notJpeg = () => new IrisError('IMAGE_FORMAT', 'the object is not a JPEG', { field: 'frame', codes: { modelarts: CODES.badParam } });
+    if (sniffFormat(frame.bytes) !== 'jpeg') throw notJpeg();
+    const meta = await sharp(frame.bytes).metadata().catch(() => null);
+    if (!meta?.width || !meta.height) throw notJpeg();
+    return { jpeg: frame.bytes, width: meta.width, height: meta.height };
   }
   checkNv21(frame.bytes, frame.width, frame.height);
   const order: ChromaOrder = frame.format === 'nv21' ? 'vu' : 'uv';

@@ -70,7 +70,15 @@ export class HardExampleClient {
    * service stores it as model_name-camera_name-index.jpg. True when it was stored; false on any
    * refusal (quota used up, bad frame, unknown camera) or network failure — never throws.
    */
-  async uploadJpeg(uploadUrl: string, index: number, modelName: string, cameraName: string, frame: Nv21Frame): Promise<boolean> {
+  async uploadJpeg(
+    uploadUrl: string,
+    index: number,
+    modelName: string,
+    cameraName: string,
+    frame: Nv21Frame,
+    /** Optional: what the is-hard filter found (stored as @modelarts:hard_coefficient / hard_reasons). */
+    hardness?: { coefficient?: number; reasons?: number[] },
+  ): Promise<boolean> {
     try {
       const form = new FormData();
       form.set('index', String(index));
@@ -79,6 +87,8 @@ export class HardExampleClient {
       form.set('width', String(frame.width));
       form.set('height', String(frame.height));
       form.set('format', 'nv21');
+      if (hardness?.coefficient !== undefined) form.set('hard_coefficient', String(hardness.coefficient));
+      if (hardness?.reasons?.length) form.set('hard_reasons', hardness.reasons.join('-'));
       form.set('frame', new Blob([frame.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'frame.nv21');
       const res = await this.fetch(uploadUrl, { method: 'POST', body: form, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000) });
       if (!res.ok) return false;

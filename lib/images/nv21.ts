@@ -112,10 +112,20 @@ export function nv21ToRgb(frame: Buffer, width: number, height: number, opts: Nv
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** NV21 (or NV12) → JPEG. */
-export async function nv21ToJpeg(frame: Buffer, width: number, height: number, opts: Nv21Options & { quality?: number } = {}): Promise<Buffer> {
+/**
+ * NV21 (or NV12) → JPEG. Huffman-table optimisation is off by default: it costs a second pass
+ * (≈ 3× the encode time of a 1080p frame) for ≈ 10 % smaller files.
+ */
+export async function nv21ToJpeg(
+  frame: Buffer,
+  width: number,
+  height: number,
+  opts: Nv21Options & { quality?: number; optimiseCoding?: boolean } = {},
+): Promise<Buffer> {
   const rgb = nv21ToRgb(frame, width, height, opts);
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: opts.quality ?? 90 }).toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: opts.quality ?? 90, optimiseCoding: opts.optimiseCoding ?? false })
+    .toBuffer();
 }
 
 /** RGB → NV21/NV12 with the same BT.601 coefficients (tests, simulators, the device client). */

@@ -41,6 +41,8 @@ export const libraryKeys = {
  *                                                                           the same transaction)
  *   dataset counters   pk DSSTATS#{datasetId}      sk STATS               (atomic ADD per facet:
  *                                                                           sample_count of a filter)
+ *   purge marker       pk DSPURGE#{project}        sk DS#{datasetId}      (a deleted dataset whose
+ *                                                                           samples are being removed)
  *   sample             pk DSS#{datasetId}          sk S#{sampleId}        (show = GetItem)
  *     gsi1  all samples by time       gsi1pk DSS#{ds}#ALL          gsi1sk {time}#{sampleId}
  *     gsi2  by sample_state           gsi2pk DSS#{ds}#ST#{state}   gsi2sk {time}#{sampleId}
@@ -64,6 +66,8 @@ export const datasetKeys = {
   datasets: (projectId: string) => `DATASET#${projectId}`,
   nameGuard: (projectId: string, name: string) => ({ pk: `DSNAME#${projectId}#${name}`, sk: 'DSNAME' }),
   stats: (datasetId: string) => ({ pk: `DSSTATS#${datasetId}`, sk: 'STATS' }),
+  /** Marker of a deleted dataset whose items / objects are still being removed. */
+  purge: (projectId: string, datasetId: string) => ({ pk: `DSPURGE#${projectId}`, sk: `DS#${datasetId}` }),
   sample: (datasetId: string, sampleId: string) => ({ pk: `DSS#${datasetId}`, sk: `S#${sampleId}` }),
   samplePartition: (datasetId: string) => `DSS#${datasetId}`,
   facet: (datasetId: string, sampleId: string, facet: string) => ({ pk: `DSS#${datasetId}`, sk: `F#${sampleId}#${facet}` }),

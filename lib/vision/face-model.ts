@@ -85,6 +85,23 @@ class FaceApiModel implements FaceModel {
   }
 }
 
+/**
+ * One pass of each net on blank input: the WASM backend compiles its kernels on first use
+ * (~1 s here), which would otherwise land on the first request rather than in the init phase.
+ */
+async function warmUp(faceapi: FaceApi): Promise<void> {
+  const tf = faceapi.tf;
+  const blank = (size: number) => tf.zeros([size, size, 3], 'int32');
+  const inputs = [blank(512), blank(112), blank(150)];
+  try {
+    await faceapi.nets.ssdMobilenetv1.locateFaces(inputs[0], new faceapi.SsdMobilenetv1Options({ minConfidence: MIN_CONFIDENCE }));
+    await faceapi.nets.faceLandmark68Net.detectLandmarks(inputs[1]);
+    await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(inputs[2]);
+  } finally {
+    for (const t of inputs) t.dispose();
+  }
+}
+
 let loading: Promise<FaceModel> | undefined;
 
 /** The process-wide face model (first call loads the weights: the cold-start cost). */
@@ -96,6 +113,7 @@ export function faceModel(): Promise<FaceModel> {
     await faceapi.tf.ready();
     const nets = [faceapi.nets.ssdMobilenetv1, faceapi.nets.faceLandmark68Net, faceapi.nets.faceRecognitionNet];
     await Promise.all(nets.map((n, i) => loadNet(faceapi, n, MODEL_NAMES[i])));
+    await warmUp(faceapi);
     return new FaceApiModel(faceapi);
   })();
   loading.catch(() => {

@@ -19,7 +19,7 @@ export interface LocalFeatures {
 const DESC = 32;
 
 export async function orbFeatures(img: GreyImage, maxFeatures = 800): Promise<LocalFeatures> {
-  const cv = await cvReady();
+  const { cv } = await cvReady();
   const mat = new cv.Mat(img.height, img.width, cv.CV_8UC1);
   mat.data.set(img.data);
   const orb = new cv.ORB(maxFeatures);
@@ -66,7 +66,7 @@ export interface PointMatch {
 /** Lowe's ratio test on the two nearest Hamming neighbours. */
 export async function matchFeatures(query: LocalFeatures, stored: LocalFeatures, ratio = 0.8): Promise<PointMatch[]> {
   if (featureCount(query) < 2 || featureCount(stored) < 2) return [];
-  const cv = await cvReady();
+  const { cv } = await cvReady();
   const a = descriptorMat(cv, query);
   const b = descriptorMat(cv, stored);
   const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
@@ -207,7 +207,7 @@ export function fitSimilarity(
 export async function fitHomography(query: LocalFeatures, stored: LocalFeatures, matches: PointMatch[], tolerance = 0.02): Promise<Fit> {
   const n = matches.length;
   if (n < 6) return NO_FIT;
-  const cv = await cvReady();
+  const { cv } = await cvReady();
   const src = new cv.Mat(n, 1, cv.CV_32FC2);
   const dst = new cv.Mat(n, 1, cv.CV_32FC2);
   matches.forEach((m, i) => {

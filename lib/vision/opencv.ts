@@ -1,7 +1,8 @@
 /**
  * OpenCV (WebAssembly build from @techstark/opencv-js), initialised once per container.
  * The module object is an Emscripten "thenable": awaiting it directly re-enters its own
- * `then` forever, so it is handed out boxed.
+ * `then` forever (so does returning it from an async function or a `then` callback), so it is
+ * only ever handed out boxed: `const { cv } = await cvReady()`.
  */
 import { createRequire } from 'node:module';
 
@@ -11,7 +12,7 @@ export type CV = any;
 
 let ready: Promise<{ cv: CV }> | undefined;
 
-export async function cvReady(): Promise<CV> {
+export function cvReady(): Promise<{ cv: CV }> {
   ready ??= new Promise((resolve, reject) => {
     try {
       const mod = createRequire(import.meta.url)('@techstark/opencv-js') as CV;
@@ -22,5 +23,5 @@ export async function cvReady(): Promise<CV> {
       reject(e);
     }
   });
-  return (await ready).cv;
+  return ready;
 }

@@ -9,5 +9,5 @@ export default {
     memorySize: 2048,
     timeout: 30,
   },
-  access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'], vectors: ['read', 'write'], nativeLayer: true },
+  access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }, { prefix: 'ingest/', actions: ['read'] }], table: ['read', 'write'], vectors: ['read', 'write'], nativeLayer: true },
 } satisfies IrisFunction;

@@ -9,5 +9,5 @@ export default {
     memorySize: 2048,
     timeout: 30,
   },
-  access: { objects: [{ prefix: 'data/', actions: ['read'] }], table: ['read', 'write'], vectors: ['read'], nativeLayer: true },
+  access: { objects: [{ prefix: 'data/', actions: ['read'] }, { prefix: 'ingest/', actions: ['read'] }], table: ['read'], vectors: ['read'], nativeLayer: true },
 } satisfies IrisFunction;

@@ -9,5 +9,5 @@ export default {
     memorySize: 256,
     timeout: 10,
   },
-  access: { table: ['read', 'write'] },
+  access: { table: ['read'] },
 } satisfies IrisFunction;

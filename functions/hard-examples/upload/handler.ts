@@ -24,7 +24,14 @@ export const main = httpApi({
       }
       frame = { format: body.format, bytes: body.frame, width: body.width, height: body.height };
     }
-    const sample = await acceptHardExample(stores, c, { index: body.index, modelName: body.model_name, cameraName: body.camera_name, frame });
+    const sample = await acceptHardExample(stores, c, {
+      index: body.index,
+      modelName: body.model_name,
+      cameraName: body.camera_name,
+      frame,
+      hardCoefficient: body.hard_coefficient,
+      hardReasons: body.hard_reasons,
+    });
     return { success: true, sample_id: sample.sampleId, name: sample.path, datacur_count: sample.datacurCount, data_count: c.dataCount };
   },
 });

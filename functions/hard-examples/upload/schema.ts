@@ -19,5 +19,13 @@ export const schema = z.object({
     model_name: z.string().min(1).max(1024),
     camera_name: z.string().min(1).max(1024),
     format: z.enum(['nv21', 'nv12', 'jpeg']).default('nv21'),
+    /** Optional, from the device's is-hard filter (seed 001 table 10). */
+    hard_coefficient: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().min(0).max(1)).optional(),
+    hard_reasons: z
+      .string()
+      .regex(/^\d{1,2}(-\d{1,2})*$/, 'hard_reasons are ids joined by "-", e.g. 1-7')
+      .transform((r) => r.split('-').map(Number))
+      .pipe(z.array(z.number().int().min(0).max(30)))
+      .optional(),
   }),
 });

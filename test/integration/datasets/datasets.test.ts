@@ -11,6 +11,7 @@ import { main as listSamples } from '../../../functions/datasets/list-samples/ha
 import { main as showSample } from '../../../functions/datasets/show-sample/handler';
 import { main as deleteSamples } from '../../../functions/datasets/delete-samples/handler';
 import { main as updateSamples } from '../../../functions/datasets/update-samples/handler';
+import { deleteDataset as deleteDatasetNow } from '../../../lib/datasets/datasets';
 import { datasetKeys } from '../../../lib/store/keys';
 import { call } from '../../support/http';
 import { startServices, type TestServices } from '../../support/services';
@@ -343,5 +344,20 @@ describe('list, show, update and delete samples', () => {
     const left = await env.stores.metadata.query({ pk: datasetKeys.samplePartition(id) });
     expect(left.items).toHaveLength(0);
     expect(await env.stores.objects.list(`data/${p.projectId}/bucket/output/list_main/dataset-${id}/`)).toHaveLength(0);
+  });
+
+  it('resumes an interrupted purge when the same DELETE comes again', async () => {
+    const other = await newDataset('purge_resume');
+    await add(other, { samples: [1, 2].map((i) => ({ name: `${i}.jpg`, data: jpeg.toString('base64'), labels: [classify('cat')] })) });
+    expect(await deleteDatasetNow(env.stores, p.projectId, other, -1)).toBe(false); // out of time at once
+    expect((await call(showDataset, { method: 'GET', pathParameters: dsPath(other), headers: auth() })).status).toBe(404);
+    expect((await env.stores.metadata.query({ pk: datasetKeys.samplePartition(other) })).items.length).toBeGreaterThan(0);
+    const again = await call(deleteDataset, { method: 'DELETE', pathParameters: dsPath(other), headers: auth() });
+    expect(again.status).toBe(204);
+    expect(again.headers['x-iris-purge']).toBe('done');
+    expect((await env.stores.metadata.query({ pk: datasetKeys.samplePartition(other) })).items).toHaveLength(0);
+    expect(await env.stores.objects.list(`data/${p.projectId}/bucket/output/purge_resume/`)).toHaveLength(0);
+    // Once purged, the id is simply unknown.
+    expect((await call(deleteDataset, { method: 'DELETE', pathParameters: dsPath(other), headers: auth() })).body.error_code).toBe('ModelArts.4352');
   });
 });

@@ -147,9 +147,11 @@ describe('a camera sending hard examples over HTTP (upload_jpeg)', () => {
     const outputs = [[0.9, 0.05, 0.05], [0.4, 0.35, 0.25], [0.95, 0.03, 0.02], [0.5, 0.3, 0.2], [0.34, 0.33, 0.33]];
     const sent: number[] = [];
     for (const [i, probs] of outputs.entries()) {
-      if (!isHardClassification(probs, setting.setting_config.thr).hard) continue;
+      const verdict = isHardClassification(probs, setting.setting_config.thr);
+      if (!verdict.hard) continue;
       const { rgb, width, height } = cameraFrame(i);
-      expect(await client.uploadJpeg(setting.dataset_path, i, setting.model_name, 'front', { data: rgbToNv21(rgb, width, height), width, height })).toBe(true);
+      const nv21 = { data: rgbToNv21(rgb, width, height), width, height };
+      expect(await client.uploadJpeg(setting.dataset_path, i, setting.model_name, 'front', nv21, { coefficient: verdict.coefficient, reasons: verdict.reasons })).toBe(true);
       sent.push(i);
     }
     expect(sent).toEqual([1, 3, 4]);
@@ -157,7 +159,8 @@ describe('a camera sending hard examples over HTTP (upload_jpeg)', () => {
     expect(listed.body.sample_count).toBe(3);
     expect(listed.body.samples.map((s: { sample_name: string }) => s.sample_name)).toEqual(['fruit-front-1.jpg', 'fruit-front-3.jpg', 'fruit-front-4.jpg']);
     expect(listed.body.samples[0].sample_dir).toBe(`/cams/cam_http/dataset-${datasetId}/hard_examples/`);
-    expect(listed.body.samples[0].metadata).toMatchObject({ '@modelarts:hard': 1, '@modelarts:size': [64, 48, 3] });
+    expect(listed.body.samples[0].metadata).toMatchObject({ '@modelarts:hard': 1, '@modelarts:size': [64, 48, 3], '@modelarts:hard_reasons': [1] });
+    expect(listed.body.samples[0].metadata['@modelarts:hard_coefficient']).toBeCloseTo(0.6, 5);
     // The stored JPEG has the frame's colours (red, green, blue bars).
     const key = `data/${p.projectId}${listed.body.samples[0].source}`;
     const { data, info } = await sharp((await env.stores.objects.get(key))!.body).raw().toBuffer({ resolveWithObject: true });
@@ -248,5 +251,6 @@ describe('a camera sending hard examples straight into S3', () => {
     }
     const listed = await hardSamples(datasetId);
     expect(listed.body.samples.map((s: { sample_name: string }) => s.sample_name)).toEqual(['fruit-back-1.jpg']);
+    expect(listed.body.samples[0].metadata).toMatchObject({ '@modelarts:hard': 1, '@modelarts:size': [64, 48, 3], camera_name: 'back', index: 1 });
   });
 });

@@ -236,6 +236,7 @@ describe('limits and codes', () => {
     ['tag 65536', async () => ({ image: b64(await testImage(20)), brief: 'x', tags: '65536' }), 'similar', 216100, 'tags'],
     ['class_id1 61', async () => ({ image: b64(await testImage(20, { width: 320 })), brief: 'x', class_id1: '61' }), 'product', 216100, 'class_id1'],
     ['bad base64', async () => ({ image: 'not base64!!', brief: 'x' }), 'same_hq', 216203, 'image'],
+    ['an image field with no data', async () => ({ image: 'data:image/jpeg;base64,', brief: 'x' }), 'similar', 216200, 'image'],
     ['a gif', async () => ({ image: b64(await sharp(await testImage(20)).gif().toBuffer()), brief: 'x' }), 'same_hq', 216201, 'image'],
     ['same-image side under 50 px', async () => ({ image: b64(await testImage(20, { width: 49, height: 80 })), brief: 'x' }), 'same_hq', 216202, 'image'],
     ['product side under 300 px', async () => ({ image: b64(await testImage(20, { width: 299, height: 400 })), brief: 'x' }), 'product', 216202, 'image'],

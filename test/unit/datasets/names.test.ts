@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IrisError } from '../../../lib/errors';
 import { normalizeBucketPath, objectKeyOf } from '../../../lib/datasets/paths';
 import { parseProcessParameter } from '../../../lib/datasets/thumbnail';
-import { sampleIdOf } from '../../../lib/datasets/samples';
+import { labelFacet, sampleIdOf } from '../../../lib/datasets/samples';
 import { parseBaseName } from '../../../lib/hard-examples/importer';
 import { hardExampleFileName, hardExampleIngestKey } from '../../../lib/hard-examples/names';
 
@@ -36,6 +36,15 @@ describe('bucket paths', () => {
     expect(sampleIdOf('ds1', '/b/a.jpg')).toMatch(/^[0-9a-f]{32}$/);
     expect(sampleIdOf('ds1', '/b/a.jpg')).toBe(sampleIdOf('ds1', '/b/a.jpg'));
     expect(sampleIdOf('ds1', '/b/a.jpg')).not.toBe(sampleIdOf('ds2', '/b/a.jpg'));
+  });
+});
+
+describe('label facets', () => {
+  it('keeps GSI keys under DynamoDB\'s 2048-byte cap by hashing long label names', () => {
+    expect(labelFacet('cat')).toBe('L#cat');
+    const cjk = '猫'.repeat(1024); // 3072 bytes
+    expect(labelFacet(cjk)).toMatch(/^L#sha256:[0-9a-f]{64}$/);
+    expect(labelFacet(cjk)).not.toBe(labelFacet('猫'.repeat(1023)));
   });
 });
 

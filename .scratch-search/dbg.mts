@@ -1,0 +1,14 @@
+import { getEngine } from '../lib/search/engines';
+import { libraryCopy } from '../test/support/transforms';
+import { availablePhotos } from '../test/support/photos';
+import { decode } from '../test/support/search-harness';
+const t = () => new Date().toISOString().slice(11,23);
+console.log(t(), 'start');
+const e = await getEngine('same_hq');
+console.log(t(), 'engine');
+const b = await libraryCopy(availablePhotos()[0].path);
+console.log(t(), 'copy', b.length);
+const img = await decode(b);
+console.log(t(), 'decoded');
+const d = await e.describe(img);
+console.log(t(), 'described', d.vectors.length, d.sidecar?.length);

@@ -1,0 +1,13 @@
+import { performance } from 'node:perf_hooks';
+import { intakeImage } from '../lib/images';
+import { imageLimits } from '../lib/search/contract';
+import { engineFor } from '../lib/search/provider';
+import { testImage } from '../test/support/search-test-engine';
+const kind = (process.env.KIND ?? 'same_hq') as 'same_hq';
+const t = performance.now();
+const log = (m: string) => console.log(`${Math.round(performance.now() - t)} ms: ${m}`);
+const engine = await engineFor(kind); log('engine built');
+const img = await intakeImage(await testImage(1, { width: 400, height: 400 }), imageLimits(kind, 'add')); log('decoded');
+const d = await engine.describe(img); log(`described: ${d.vectors.length} parts, sidecar ${d.sidecar?.length ?? 0} B`);
+const q = await engine.describeQuery(img); log(`query described: ${q.vectors.length}`);
+const m = await engine.rank({ image: img, description: q }, [{ id: 'a', distance: 0.01, part: d.vectors[0].part }], async () => d.sidecar ?? null); log(`ranked: ${JSON.stringify(m)}`);

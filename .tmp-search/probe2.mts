@@ -1,0 +1,12 @@
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { intakeImage } from '../lib/images';
+import { imageLimits } from '../lib/search/contract';
+import { engineFor } from '../lib/search/provider';
+const t = performance.now();
+const log = (m: string) => console.log(`${Math.round(performance.now() - t)} ms: ${m}`);
+const engine = await engineFor('same_hq'); log('engine built');
+const noise = Buffer.alloc(400 * 400 * 3); for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919 + (i >> 7) * 31) % 256;
+const bytes = await sharp(noise, { raw: { width: 400, height: 400, channels: 3 } }).blur(1.2).jpeg().toBuffer();
+const img = await intakeImage(bytes, imageLimits('same_hq', 'add')); log('decoded');
+const d = await engine.describe(img); log(`described: ${d.vectors.length} parts, sidecar ${d.sidecar?.length ?? 0} B`);
