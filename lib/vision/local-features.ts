@@ -18,14 +18,45 @@ export interface LocalFeatures {
 
 const DESC = 32;
 
+/**
+ * ORB on a histogram-equalised copy: equalisation makes the keypoints of a brightened or
+ * low-contrast copy land where the original's do, and gives dull images (mist, night sky)
+ * enough corners for FAST's fixed threshold (opencv.js binds no setter for it). If they are
+ * still few, local contrast is raised further (CLAHE) and the richer set is kept.
+ */
 export async function orbFeatures(img: GreyImage, maxFeatures = 800): Promise<LocalFeatures> {
   const { cv } = await cvReady();
   const mat = new cv.Mat(img.height, img.width, cv.CV_8UC1);
   mat.data.set(img.data);
+  const equalised = new cv.Mat();
+  const mask = new cv.Mat();
+  try {
+    cv.equalizeHist(mat, equalised);
+    let found = detect(cv, equalised, mask, maxFeatures);
+    if (found.points.length / 2 < maxFeatures / 4) {
+      const local = new cv.Mat();
+      const clahe = new cv.CLAHE(8, new cv.Size(8, 8));
+      try {
+        clahe.apply(mat, local);
+        const more = detect(cv, local, mask, maxFeatures);
+        if (more.points.length > found.points.length) found = more;
+      } finally {
+        local.delete();
+        clahe.delete();
+      }
+    }
+    return { width: img.width, height: img.height, ...found };
+  } finally {
+    mat.delete();
+    equalised.delete();
+    mask.delete();
+  }
+}
+
+function detect(cv: CV, mat: CV, mask: CV, maxFeatures: number): Pick<LocalFeatures, 'points' | 'descriptors'> {
   const orb = new cv.ORB(maxFeatures);
   const keypoints = new cv.KeyPointVector();
   const descriptors = new cv.Mat();
-  const mask = new cv.Mat();
   try {
     orb.detectAndCompute(mat, mask, keypoints, descriptors);
     const n = descriptors.rows;
@@ -35,13 +66,11 @@ export async function orbFeatures(img: GreyImage, maxFeatures = 800): Promise<Lo
       points[2 * i] = kp.pt.x;
       points[2 * i + 1] = kp.pt.y;
     }
-    return { width: img.width, height: img.height, points, descriptors: new Uint8Array(descriptors.data.slice(0, n * DESC)) };
+    return { points, descriptors: new Uint8Array(descriptors.data.slice(0, n * DESC)) };
   } finally {
-    mat.delete();
     orb.delete();
     keypoints.delete();
     descriptors.delete();
-    mask.delete();
   }
 }
 
