@@ -19,39 +19,30 @@ export interface LocalFeatures {
 const DESC = 32;
 
 /**
- * ORB on a histogram-equalised copy: equalisation makes the keypoints of a brightened or
- * low-contrast copy land where the original's do, and gives dull images (mist, night sky)
- * enough corners for FAST's fixed threshold (opencv.js binds no setter for it). If they are
- * still few, local contrast is raised further (CLAHE) and the richer set is kept.
+ * ORB on a contrast-limited, locally equalised copy (CLAHE): it makes the keypoints of a
+ * brightened or recompressed copy land where the original's do, gives dull images (mist, night
+ * sky) enough corners for FAST's fixed threshold (opencv.js binds no setter for it), and, being
+ * local, a caption or watermark changes only the tiles it covers.
  */
 export async function orbFeatures(img: GreyImage, maxFeatures = 800): Promise<LocalFeatures> {
   const { cv } = await cvReady();
   const mat = new cv.Mat(img.height, img.width, cv.CV_8UC1);
   mat.data.set(img.data);
-  const equalised = new cv.Mat();
+  const local = new cv.Mat();
   const mask = new cv.Mat();
+  const clahe = new cv.CLAHE(CLAHE_CLIP, new cv.Size(8, 8));
   try {
-    cv.equalizeHist(mat, equalised);
-    let found = detect(cv, equalised, mask, maxFeatures);
-    if (found.points.length / 2 < maxFeatures / 4) {
-      const local = new cv.Mat();
-      const clahe = new cv.CLAHE(8, new cv.Size(8, 8));
-      try {
-        clahe.apply(mat, local);
-        const more = detect(cv, local, mask, maxFeatures);
-        if (more.points.length > found.points.length) found = more;
-      } finally {
-        local.delete();
-        clahe.delete();
-      }
-    }
-    return { width: img.width, height: img.height, ...found };
+    clahe.apply(mat, local);
+    return { width: img.width, height: img.height, ...detect(cv, local, mask, maxFeatures) };
   } finally {
     mat.delete();
-    equalised.delete();
+    local.delete();
     mask.delete();
+    clahe.delete();
   }
 }
+
+const CLAHE_CLIP = 8;
 
 function detect(cv: CV, mat: CV, mask: CV, maxFeatures: number): Pick<LocalFeatures, 'points' | 'descriptors'> {
   const orb = new cv.ORB(maxFeatures);
@@ -129,9 +120,14 @@ export interface Fit {
   scale?: number;
   /** Bounding-box area of the inliers in the stored image, as a fraction of that image. */
   coverage: number;
+  /**
+   * Inliers per stored keypoint inside that bounding box. Low when a few shared elements (a
+   * caption, a frame) line up but the rest of the spanned area does not.
+   */
+  support: number;
 }
 
-const NO_FIT: Fit = { inliers: 0, inlierRatio: 0, coverage: 0 };
+export const NO_FIT: Fit = { inliers: 0, inlierRatio: 0, coverage: 0, support: 0 };
 
 /** Deterministic pseudo-random generator, so the same query always gets the same score. */
 function lcg(seed: number) {
@@ -142,7 +138,8 @@ function lcg(seed: number) {
   };
 }
 
-function coverage(stored: LocalFeatures, idx: number[]): number {
+function spread(stored: LocalFeatures, idx: number[]): { coverage: number; support: number } {
+  if (idx.length < 2) return { coverage: 0, support: 0 };
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -155,7 +152,13 @@ function coverage(stored: LocalFeatures, idx: number[]): number {
     y0 = Math.min(y0, y);
     y1 = Math.max(y1, y);
   }
-  return idx.length < 2 ? 0 : ((x1 - x0) * (y1 - y0)) / (stored.width * stored.height);
+  let inside = 0;
+  for (let i = 0; i < stored.points.length; i += 2) {
+    const x = stored.points[i];
+    const y = stored.points[i + 1];
+    if (x >= x0 && x <= x1 && y >= y0 && y <= y1) inside++;
+  }
+  return { coverage: ((x1 - x0) * (y1 - y0)) / (stored.width * stored.height), support: idx.length / (inside || 1) };
 }
 
 /**
@@ -229,7 +232,7 @@ export function fitSimilarity(
       idx.push(matches[k].s);
     }
   }
-  return { inliers: idx.length, inlierRatio: idx.length / n, scale: Math.hypot(ar, ai), coverage: coverage(stored, idx) };
+  return { inliers: idx.length, inlierRatio: idx.length / n, scale: Math.hypot(ar, ai), ...spread(stored, idx) };
 }
 
 /** RANSAC homography (OpenCV), rejecting folded or degenerate fits. */
@@ -262,7 +265,7 @@ export async function fitHomography(query: LocalFeatures, stored: LocalFeatures,
         idx.push(matches[i].s);
       }
     }
-    return { inliers: idx.length, inlierRatio: idx.length / n, coverage: coverage(stored, idx) };
+    return { inliers: idx.length, inlierRatio: idx.length / n, ...spread(stored, idx) };
   } finally {
     src.delete();
     dst.delete();

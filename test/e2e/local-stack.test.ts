@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
 import { chromium } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack';
 
@@ -56,6 +58,39 @@ describe('the local stack', () => {
     iamToken = r.headers.get('x-subject-token')!;
     expect(iamToken).toBeTruthy();
   });
+
+  it('serves the official baidu-aip-sdk, unmodified, over HTTP (similar library, real engine)', async () => {
+    const created = await fetch(`${stack.url}/v1/${stack.credentials.projectId}/image-libraries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': iamToken },
+      body: JSON.stringify({ kind: 'similar' }),
+    });
+    expect(created.status).toBe(201);
+    const sdk = createRequire(import.meta.url)('baidu-aip-sdk');
+    sdk.HttpClient.setRequestInterceptor((o: Record<string, unknown>) => ({ ...o, url: String(o.url).replace(/^https?:\/\/aip\.baidubce\.com/, stack.url) }));
+    try {
+      const client = new sdk.imageSearch('iris-e2e', stack.credentials.apiKey, stack.credentials.secretKey);
+      const picture = (hue: number) =>
+        sharp({ create: { width: 256, height: 192, channels: 3, background: { r: hue, g: 255 - hue, b: 90 } } })
+          .composite([{ input: Buffer.from(`<svg width="256" height="192"><circle cx="${60 + hue / 3}" cy="96" r="50" fill="#203060"/></svg>`) }])
+          .jpeg()
+          .toBuffer();
+      const red = (await picture(220)).toString('base64');
+      const green = (await picture(20)).toString('base64');
+      const added = await client.similarAdd(red, { brief: '{"name":"red"}', tags: '1,2' });
+      expect(added.cont_sign).toMatch(/^\d+,\d+$/);
+      await client.similarAdd(green, { brief: '{"name":"green"}', tags: '1' });
+      const again = await client.similarAdd(red, { brief: 'dup' });
+      expect(again.error_code).toBe(216681);
+      const found = await client.similarSearch(red, { tags: '2', tag_logic: '0' });
+      expect(found.result.map((r: { brief: string }) => r.brief)).toEqual(['{"name":"red"}']);
+      const all = await client.similarSearch(red);
+      expect(all.result[0].brief).toBe('{"name":"red"}');
+      expect(all.result[0].score).toBeGreaterThan(all.result[1].score);
+    } finally {
+      sdk.HttpClient.setRequestInterceptor(null);
+    }
+  }, 120_000);
 
   it('answers unknown routes in the dialect of the path', async () => {
     const baidu: any = await (await fetch(`${stack.url}/rest/2.0/nothing/here`, { method: 'POST' })).json();

@@ -112,3 +112,16 @@ export const photo = (name: string): Photo => {
   if (!p) throw new Error(`no photo named ${name}`);
   return p;
 };
+
+/** The Debian packages the unit tests' photos come from (the benchmark uses all five above). */
+export const TEST_PHOTO_PACKAGES = ['mate-backgrounds', 'lomiri-wallpapers-16.04'];
+
+/** Fails with the install command when a named photo is missing (tests must not pass vacuously). */
+export function requirePhotos(names: string[]): void {
+  const missing = names.map(photo).filter((p) => !existsSync(p.path));
+  if (missing.length) {
+    throw new Error(
+      `test photos missing (${missing.map((p) => p.path).join(', ')}): apt-get install ${TEST_PHOTO_PACKAGES.join(' ')}`,
+    );
+  }
+}

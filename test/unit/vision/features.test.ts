@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decodeFeatures, encodeFeatures, fitSimilarity, matchFeatures, orbFeatures, type LocalFeatures } from '../../../lib/vision/local-features';
 import { hamming64, pHash } from '../../../lib/vision/phash';
 import { colourHistogram, COLOUR_DIM, textureDescriptor, TEXTURE_DIM } from '../../../lib/vision/colour-texture';
 import type { GreyImage } from '../../../lib/vision/pixels';
-import { photo } from '../../support/photos';
+import { photo, requirePhotos } from '../../support/photos';
+
+beforeAll(() => requirePhotos(['garden', 'dune', 'storm', 'dragonfly', 'aitzgorri', 'wood', 'yellow-flower']));
 
 async function grey(path: string | Buffer, side = 512): Promise<GreyImage> {
   const { data, info } = await sharp(path).resize(side, side, { fit: 'inside' }).greyscale().raw().toBuffer({ resolveWithObject: true });

@@ -1,0 +1,14 @@
+import { getEngine } from '../lib/search/engines';
+import { photo } from '../test/support/photos';
+import { MemoryLibrary, decode } from '../test/support/search-harness';
+import { libraryCopy, transform } from '../test/support/transforms';
+import { decodeFeatures, matchFeatures, fitSimilarity } from '../lib/vision/local-features';
+const e = await getEngine('same_hq');
+const c = await libraryCopy(photo('storm').path, 960);
+const q = await transform(c, 'watermark');
+const a = await e.describe(await decode(c)); const b = await e.describeQuery(await decode(q));
+const fa = decodeFeatures(a.sidecar!).features, fb = decodeFeatures(b.sidecar!).features;
+const m = await matchFeatures(fb, fa);
+console.log('kp', fa.points.length/2, fb.points.length/2, 'matches', m.length, fitSimilarity(fb, fa, m));
+const d = 1 - a.vectors[0].vector.reduce((s,x,i)=>s+x*b.vectors[0].vector[i],0);
+console.log('emb dist', d, 'hash', decodeFeatures(a.sidecar!).extra.readBigUInt64LE(0) ^ decodeFeatures(b.sidecar!).extra.readBigUInt64LE(0));

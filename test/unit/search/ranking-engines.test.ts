@@ -1,0 +1,98 @@
+/**
+ * Ranking engines (similar, product, materiel) and the embedder on real photographs.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { getEngine } from '../../../lib/search/engines';
+import { getEmbedder } from '../../../lib/vision/embedder';
+import type { SearchEngine } from '../../../lib/search/engine';
+import { photo, requirePhotos } from '../../support/photos';
+import { MemoryLibrary, decode } from '../../support/search-harness';
+import { libraryCopy } from '../../support/transforms';
+
+const LIBRARY = ['garden', 'yellow-flower', 'fresh-flower', 'dune', 'aitzgorri', 'picos-de-europa', 'people-1', 'people-2', 'people-3', 'wood'];
+const copies = new Map<string, Buffer>();
+
+beforeAll(async () => {
+  requirePhotos([...LIBRARY, 'seeding', 'people-4', 'life']);
+  for (const name of [...LIBRARY, 'seeding', 'people-4', 'life']) copies.set(name, await libraryCopy(photo(name).path, 640));
+});
+
+describe('embedder (IRIS_EMBEDDER)', () => {
+  it('defaults to MobileNetV2: 1280-d, unit length, deterministic', async () => {
+    const e = await getEmbedder();
+    expect(e.name).toBe('mobilenetv2');
+    const img = await decode(copies.get('dune')!);
+    const a = await e.embed(await img.rgb({ width: 224, height: 224, fit: 'fill' }));
+    const b = (await e.embedBatch([await img.rgb({ width: 224, height: 224, fit: 'fill' })]))[0];
+    expect(a).toHaveLength(1280);
+    expect(Math.hypot(...a)).toBeCloseTo(1, 4);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+  });
+
+  it('rejects an unknown embedder name', () => {
+    expect(() => getEmbedder('clip-nonexistent')).toThrow(/not a known embedder/);
+  });
+});
+
+async function libraryOf(engine: SearchEngine): Promise<MemoryLibrary> {
+  const lib = new MemoryLibrary(engine);
+  for (const name of LIBRARY) await lib.add(name, copies.get(name)!);
+  return lib;
+}
+
+describe.each(['similar', 'product'] as const)('%s engine', (kind) => {
+  let lib: MemoryLibrary;
+  beforeAll(async () => {
+    lib = await libraryOf(await getEngine(kind));
+  });
+
+  it('ranks every stored image, best first, with scores in [0, 1]', async () => {
+    const found = await lib.search(copies.get('seeding')!);
+    expect(found).toHaveLength(LIBRARY.length);
+    for (let i = 1; i < found.length; i++) expect(found[i - 1].score).toBeGreaterThanOrEqual(found[i].score);
+    for (const m of found) {
+      expect(m.score).toBeGreaterThanOrEqual(0);
+      expect(m.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('puts a near-copy first with a score near 1', async () => {
+    const copy = await sharp(copies.get('wood')!).resize(400).jpeg({ quality: 50 }).toBuffer();
+    const found = await lib.search(copy);
+    expect(found[0].id).toBe('wood');
+    expect(found[0].score).toBeGreaterThan(0.9);
+  });
+
+  it('ranks photos of the same kind of scene above unrelated ones', async () => {
+    const people = await lib.search(copies.get('people-4')!);
+    // Group photos of people: at least two of the three in the library come in the top three.
+    expect(people.slice(0, 3).filter((m) => m.id.startsWith('people-')).length).toBeGreaterThanOrEqual(2);
+    const mountains = await lib.search(copies.get('life')!);
+    const rank = (id: string) => mountains.findIndex((m) => m.id === id);
+    expect(Math.min(rank('aitzgorri'), rank('picos-de-europa'))).toBeLessThan(rank('people-1'));
+  });
+});
+
+describe('materiel engine', () => {
+  it('describes colour and texture beside the embedding in one unit vector', async () => {
+    const engine = await getEngine('materiel');
+    const d = await engine.describe(await decode(copies.get('wood')!));
+    expect(d.vectors).toHaveLength(1);
+    expect(d.vectors[0].vector).toHaveLength(engine.dimension);
+    expect(engine.dimension).toBeGreaterThan(1280);
+    expect(Math.hypot(...d.vectors[0].vector)).toBeCloseTo(1, 4);
+  });
+
+  it('weighs colour more than the similar engine does', async () => {
+    const recoloured = await sharp(copies.get('wood')!).modulate({ hue: 150, saturation: 1.3 }).jpeg().toBuffer();
+    const scoreOf = async (kind: 'similar' | 'materiel') => {
+      const lib = new MemoryLibrary(await getEngine(kind));
+      await lib.add('wood', copies.get('wood')!);
+      return (await lib.search(recoloured))[0].score;
+    };
+    const similar = await scoreOf('similar');
+    const materiel = await scoreOf('materiel');
+    expect(materiel).toBeLessThan(similar - 0.05);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Same-image and picture-book engines on real photographs (test/support/photos.ts), through
+ * an in-memory library that calls describe / describeQuery / rank the way the API does.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { getEngine } from '../../../lib/search/engines';
+import { SAME_THRESHOLD } from '../../../lib/search/engines/same-image';
+import { decodeFeatures } from '../../../lib/vision/local-features';
+import { cvReady } from '../../../lib/vision/opencv';
+import { photo, requirePhotos } from '../../support/photos';
+import { MemoryLibrary, decode } from '../../support/search-harness';
+import { TRANSFORMS, libraryCopy, transform } from '../../support/transforms';
+
+const MEMBERS = ['garden', 'yellow-flower', 'dune', 'storm', 'people-1', 'dragonfly', 'wood', 'aitzgorri'];
+/** Not in the library, but of the same kinds of scene (flowers, grass, people, mountains). */
+const OUTSIDERS = ['fresh-flower', 'green-meadow', 'people-2', 'picos-de-europa'];
+
+const copies = new Map<string, Buffer>();
+let library: MemoryLibrary;
+
+beforeAll(async () => {
+  requirePhotos([...MEMBERS, ...OUTSIDERS, 'people-3']);
+  library = new MemoryLibrary(await getEngine('same_hq'));
+  for (const name of [...MEMBERS, ...OUTSIDERS]) copies.set(name, await libraryCopy(photo(name).path, 960));
+  for (const name of MEMBERS) await library.add(name, copies.get(name)!);
+});
+
+describe('same-image engine (same_hq)', () => {
+  it('describes an image as whole, mirrored, grey, centre and corner views plus a feature sidecar', async () => {
+    const engine = await getEngine('same_hq');
+    const d = await engine.describe(await decode(copies.get('dune')!));
+    expect(d.vectors.map((v) => v.part)).toEqual(['full', 'mirror', 'grey', 'c70', 'tl', 'tr', 'bl', 'br']);
+    for (const v of d.vectors) {
+      expect(v.vector).toHaveLength(engine.dimension);
+      expect(Math.hypot(...v.vector)).toBeCloseTo(1, 4);
+    }
+    expect(decodeFeatures(d.sidecar!).features.points.length / 2).toBeGreaterThan(200);
+    const again = await engine.describe(await decode(copies.get('dune')!));
+    expect(again.vectors[0].vector).toEqual(d.vectors[0].vector);
+  });
+
+  it.each(TRANSFORMS)('finds the source photo first for a %s copy', async (t) => {
+    for (const [i, name] of ['garden', 'storm', 'people-1'].entries()) {
+      const found = await library.search(await transform(copies.get(name)!, t, i));
+      expect(found[0]?.id, `${t} of ${name}`).toBe(name);
+      expect(found[0].score).toBeGreaterThanOrEqual(SAME_THRESHOLD);
+    }
+  });
+
+  it('finds a PNG re-encoding and a small region of the original', async () => {
+    const png = await sharp(copies.get('dragonfly')!).png().toBuffer();
+    expect((await library.search(png))[0]?.id).toBe('dragonfly');
+    const meta = await sharp(copies.get('wood')!).metadata();
+    const region = await sharp(copies.get('wood')!)
+      .extract({ left: Math.round(meta.width * 0.4), top: Math.round(meta.height * 0.3), width: Math.round(meta.width * 0.4), height: Math.round(meta.height * 0.45) })
+      .toBuffer();
+    expect((await library.search(region))[0]?.id).toBe('wood');
+  });
+
+  it('gives an exact copy a score near 1 and returns only that image', async () => {
+    const found = await library.search(copies.get('aitzgorri')!);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ id: 'aitzgorri' });
+    expect(found[0].score).toBeGreaterThan(0.9);
+  });
+
+  it('returns nothing for photos that are not in the library, even of the same kind of scene', async () => {
+    for (const name of OUTSIDERS) {
+      for (const t of ['resize-half', 'mirror', 'corner-50'] as const) {
+        expect(await library.search(await transform(copies.get(name)!, t)), `${t} of ${name}`).toEqual([]);
+      }
+    }
+  });
+});
+
+/** A picture-book page: a photo above a caption, as printed. */
+async function page(name: string, caption: string): Promise<Buffer> {
+  const pic = await sharp(photo(name).path).resize(760, 470, { fit: 'cover' }).toBuffer();
+  const text = Buffer.from(
+    `<svg width="800" height="600"><rect width="800" height="600" fill="#fbf6e9"/>` +
+      `<text x="40" y="545" font-family="serif" font-size="34" fill="#222">${caption}</text></svg>`,
+  );
+  return sharp(text).composite([{ input: pic, left: 20, top: 20 }]).jpeg({ quality: 92 }).toBuffer();
+}
+
+/** A phone photo of a page: perspective, a glare spot, part of the page cut off, table around it. */
+async function phonePhoto(pageBytes: Buffer): Promise<Buffer> {
+  const { cv } = await cvReady();
+  const { data, info } = await sharp(pageBytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const src = new cv.Mat(info.height, info.width, cv.CV_8UC3);
+  src.data.set(data);
+  const W = 900;
+  const H = 700;
+  const from = cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, 800, 0, 800, 600, 0, 600]);
+  const to = cv.matFromArray(4, 1, cv.CV_32FC2, [120, 60, 860, 110, 820, 690, 40, 640]);
+  const m = cv.getPerspectiveTransform(from, to);
+  const out = new cv.Mat();
+  cv.warpPerspective(src, out, m, new cv.Size(W, H), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Scalar(90, 70, 50, 255));
+  const warped = Buffer.from(out.data);
+  [src, from, to, m, out].forEach((x) => x.delete());
+  // sharp composites after extract, so the overlay has the cropped size.
+  const glare = Buffer.from(
+    `<svg width="780" height="${H}"><defs><radialGradient id="g"><stop offset="0" stop-color="white" stop-opacity="0.9"/>` +
+      `<stop offset="1" stop-color="white" stop-opacity="0"/></radialGradient></defs>` +
+      `<ellipse cx="560" cy="260" rx="170" ry="120" fill="url(#g)"/></svg>`,
+  );
+  return sharp(warped, { raw: { width: W, height: H, channels: 3 } })
+    .composite([{ input: glare, left: 0, top: 0 }])
+    .extract({ left: 0, top: 0, width: 780, height: 700 })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
+
+describe('picture-book engine', () => {
+  let book: MemoryLibrary;
+  const pages = ['dragonfly', 'garden', 'aitzgorri', 'people-3'];
+
+  beforeAll(async () => {
+    book = new MemoryLibrary(await getEngine('picturebook'));
+    for (const [i, name] of pages.entries()) await book.add(name, await page(name, `Page ${i + 1}. Once upon a time …`));
+  });
+
+  it('recognises a page from a phone photo with perspective, glare and a cut-off edge', async () => {
+    for (const [i, name] of pages.entries()) {
+      const found = await book.search(await phonePhoto(await page(name, `Page ${i + 1}. Once upon a time …`)));
+      expect(found[0]?.id, name).toBe(name);
+    }
+  });
+
+  it('does not match a page of another book laid out the same way', async () => {
+    const found = await book.search(await phonePhoto(await page('dune', 'Page 1. Once upon a time …')));
+    expect(found).toEqual([]);
+  });
+});
