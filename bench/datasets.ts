@@ -10,9 +10,9 @@
  *  3. list samples with a filter in a dataset of 100,000 samples, target p50 ≤ 50 ms — a Query of
  *     a GSI partition (no Scan: the MetadataStore port has no scan at all).
  */
+import { writeBenchmarkSection } from './report';
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg } from 'node:os';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
@@ -254,13 +254,7 @@ async function main() {
     '',
   );
 
-  const file = 'BENCHMARKS.md';
-  const text = readFileSync(file, 'utf8');
-  const section = lines.join('\n');
-  const start = text.indexOf('## Datasets and hard examples');
-  const next = start >= 0 ? text.indexOf('\n## ', start + 5) : -1;
-  const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next) : ''}`;
-  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+  const section = writeBenchmarkSection('## Datasets and hard examples', lines);
   console.log(section);
   await env.stop();
 }

@@ -16,8 +16,8 @@
  *     without an IVF-PQ index, and the whole search handler (auth, validation, DynamoDB join) at
  *     10,000 faces.
  */
+import { writeBenchmarkSection } from './report';
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -301,13 +301,7 @@ async function main() {
     '',
   );
 
-  const file = 'BENCHMARKS.md';
-  const text = readFileSync(file, 'utf8');
-  const section = lines.join('\n');
-  const start = text.indexOf('## Face sets');
-  const next = start >= 0 ? text.indexOf('\n## ', start + 5) : -1;
-  const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next) : ''}`;
-  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+  const section = writeBenchmarkSection('## Face sets', lines);
   console.log(section);
   await env.stop();
 }
