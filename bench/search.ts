@@ -12,10 +12,10 @@
  * embedding. The API's end-to-end latency is measured by the API's own benchmark.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
+import { writeBenchmarkSection } from './report';
 import { getEngine } from '../lib/search/engines';
 import { getEmbedder } from '../lib/vision/embedder';
 import { colourHistogram } from '../lib/vision/colour-texture';
@@ -224,7 +224,7 @@ async function embeddingTime(lines: string[]) {
   const sq = await img.rgb({ width: 224, height: 224, fit: 'fill' });
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await e.embedBatch(Array(7).fill(sq));
+    await e.embedBatch(Array(8).fill(sq));
     batchTimes.push(performance.now() - t);
   }
   lines.push(
@@ -235,7 +235,7 @@ async function embeddingTime(lines: string[]) {
     `| model load (${e.name}, weights from the nsfwjs package, incl. warm-up) | ${ms(load)} |`,
     `| embed one image (decode of a 1,280-px JPEG + resize to 224 + forward pass), p50 | ${ms(quantile(times, 0.5))} |`,
     `| … p95 | ${ms(quantile(times, 0.95))} |`,
-    `| 7 views in one batch (the same-image engine's parts), p50 | ${ms(quantile(batchTimes, 0.5))} |`,
+    `| 8 views in one batch (the same-image engine's parts), p50 | ${ms(quantile(batchTimes, 0.5))} |`,
     '',
   );
 }
@@ -320,7 +320,13 @@ async function vectorSearch(lines: string[]) {
     ...rows,
     '',
     `Memory of this process at the end (models for all engines loaded + LanceDB): RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, ` +
-      `JS heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB.`,
+      `JS heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB. This is the benchmark process (all five engines, OpenCV, two tables), ` +
+      'an upper bound for one search function, which loads one engine.',
+    '',
+    'Growth from 1,000 to 100,000 rows: exact search is a linear scan (cost ∝ rows); past ANN_INDEX_MIN_ROWS the IVF_PQ index ' +
+      'keeps p50 near-flat (it probes 32 partitions of √rows and re-ranks 4 × k rows exactly). The same-image kind stores 8 vectors ' +
+      'per image (whole, mirror, grey, centre, four corners), so 100,000 same-image images are an 800,000-row table; its query ' +
+      'sends 2 vectors and then verifies at most 40 candidates, a cost independent of the library size.',
     '',
   );
 }
@@ -356,12 +362,7 @@ async function main() {
     console.log(section);
     return;
   }
-  const file = 'BENCHMARKS.md';
-  const text = readFileSync(file, 'utf8');
-  const start = text.indexOf('## Image search');
-  const next = start >= 0 ? text.indexOf('\n## ', start + 5) : -1;
-  const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next + 1) : ''}`;
-  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+  writeBenchmarkSection('## Image search', lines);
   console.log(section);
 }
 
