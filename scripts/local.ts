@@ -11,6 +11,7 @@ console.log(`
 Iris is running.
 
   API        ${stack.url}            (health: ${stack.url}/health)
+  Console    ${stack.url}/console
   S3         ${stack.s3Endpoint}   bucket ${stack.bucket}  (access key S3RVER, secret S3RVER)
   DynamoDB   ${stack.dynamodbEndpoint}   table ${stack.table}
   Vectors    ${stack.vectors}
