@@ -117,9 +117,14 @@ export class LanceVectorStore implements VectorStore {
 
   async open(name: string): Promise<VectorTable | null> {
     const db = await this.connection();
-    const names = await db.tableNames();
-    if (!names.includes(checkName(name))) return null;
-    return new LanceVectorTable(name, await db.openTable(name));
+    // Open directly rather than listing every table first: on S3 a listing is one more request
+    // on every search and add.
+    try {
+      return new LanceVectorTable(name, await db.openTable(checkName(name)));
+    } catch (e) {
+      if (/was not found/.test(String((e as Error)?.message))) return null;
+      throw e;
+    }
   }
 
   async openOrCreate(name: string, firstRows: VectorRow[]): Promise<VectorTable> {
