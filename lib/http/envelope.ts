@@ -10,6 +10,9 @@ import { frsCodes } from './families/frs';
 import { modelartsCodes } from './families/modelarts';
 import { predictCodes } from './families/predict';
 
+/** HTTP status of each FRS code in the family table (codes an operation passes explicitly default to 400). */
+const FRS_STATUS = new Map<string, number>(Object.values(frsCodes).filter(([, st]) => st !== 404 && st !== 405));
+
 export const JSON_HEADERS = { 'content-type': 'application/json;charset=utf-8' } as const;
 
 const INTERNAL_MESSAGE = 'internal error, please retry later';
@@ -67,7 +70,8 @@ export function errorEnvelope(family: Family, error: unknown, ctx: EnvelopeConte
     }
     case 'frs': {
       const [code, status] = frsCodes[err.kind];
-      return json(err.status ?? (err.codes.frs ? statusForCode(err.codes.frs, status) : status), { error_code: err.codes.frs ?? code, error_msg: message }, headers);
+      const wire = String(err.codes.frs ?? code);
+      return json(err.status ?? FRS_STATUS.get(wire) ?? status, { error_code: wire, error_msg: message }, headers);
     }
     case 'modelarts': {
       const [code, status] = modelartsCodes[err.kind];
@@ -90,13 +94,4 @@ export function errorEnvelope(family: Family, error: unknown, ctx: EnvelopeConte
     default:
       return json(err.status ?? statusFor(err.kind), { error_code: err.kind, error_msg: message, request_id: ctx.requestId }, headers);
   }
-}
-
-/** FRS codes whose status differs from the kind's default (from the reference table). */
-function statusForCode(code: string | number, fallback: number): number {
-  const c = String(code);
-  if (c === 'FRS.0306' || c === 'FRS.0028' || c === 'FRS.0002') return 403;
-  if (c === 'FRS.0018') return 500;
-  if (c === 'FRS.0033') return 429;
-  return fallback === 404 || fallback === 405 ? fallback : 400;
 }

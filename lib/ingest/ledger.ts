@@ -77,10 +77,12 @@ export async function ingestRecord(
     size: head.size,
     [TTL_ATTRIBUTE]: Math.floor(t.getTime() / 1000) + LEDGER_TTL_SECONDS,
   };
-  const setStatus = (status: string, extra: Record<string, unknown> = {}) =>
-    stores.metadata.update(ledgerKey, {
-      set: { status, updatedAt: now().toISOString(), gsi1pk: ingestStatusPartition(`${status}#${parsed.projectId}`), gsi1sk: now().toISOString(), ...extra },
+  const setStatus = (status: string, extra: Record<string, unknown> = {}) => {
+    const at = now().toISOString();
+    return stores.metadata.update(ledgerKey, {
+      set: { status, updatedAt: at, gsi1pk: ingestStatusPartition(`${status}#${parsed.projectId}`), gsi1sk: at, ...extra },
     });
+  };
 
   // Claim the object version.
   const claimed = await stores.metadata.put(
