@@ -205,25 +205,8 @@ export async function commitSample(metadata: MetadataStore, datasetId: string, p
   if (ops.length > MAX_TRANSACT) {
     throw new IrisError('BAD_PARAM', `a sample may carry at most ${MAX_TRANSACT - 3} distinct label names and types`, { codes: { modelarts: CODES.badParam } });
   }
-  return transactWithRetry(metadata, ops);
-}
-
-/**
- * Every sample write of a dataset touches its counters item, so concurrent transactions can be
- * cancelled by DynamoDB as conflicting (TransactionConflict, not a condition failure): those are
- * retried with jittered backoff.
- */
-async function transactWithRetry(metadata: MetadataStore, ops: TransactOp[]): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await metadata.transact(ops);
-    } catch (e) {
-      const err = e as { name?: string; message?: string };
-      const conflict = err?.name === 'TransactionCanceledException' || err?.name === 'TransactionConflictException' || /TransactionConflict/.test(err?.message ?? '');
-      if (!conflict || attempt >= 7) throw e;
-      await new Promise((r) => setTimeout(r, (10 + Math.random() * 40) * 2 ** Math.min(attempt, 4)));
-    }
-  }
+  // The adapter retries transactions cancelled by a concurrent one (the counters item is shared).
+  return metadata.transact(ops);
 }
 
 export interface SampleResult {

@@ -68,6 +68,11 @@ const isConditionFailure = (e: unknown): boolean => {
   return err?.name === 'TransactionCanceledException' && !!err.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed');
 };
 
+const isTransactionConflict = (e: unknown): boolean => {
+  const err = e as { name?: string; message?: string };
+  return err?.name === 'TransactionCanceledException' || err?.name === 'TransactionConflictException' || /TransactionConflict/.test(err?.message ?? '');
+};
+
 const encodeCursor = (k: Record<string, unknown> | undefined): string | undefined =>
   k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined;
 
@@ -231,13 +236,18 @@ export class DynamoMetadataStore implements MetadataStore {
       const ConditionExpression = b.condition(op.condition)!;
       return { ConditionCheck: { TableName: this.table, Key: { pk: op.check.pk, sk: op.check.sk }, ConditionExpression, ...b.params() } };
     });
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      if ((e as { name?: string }).name === 'UnknownOperationException') return this.emulatedTransact(ops);
-      throw e;
+    // Transactions that touch a shared item (a dataset's or library's counters) can be cancelled
+    // as conflicting with a concurrent one; that is not a condition failure, so retry with jitter.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        if ((e as { name?: string }).name === 'UnknownOperationException') return this.emulatedTransact(ops);
+        if (!isTransactionConflict(e) || attempt >= 7) throw e;
+        await new Promise((r) => setTimeout(r, (10 + Math.random() * 40) * 2 ** Math.min(attempt, 4)));
+      }
     }
   }
 
