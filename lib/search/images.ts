@@ -3,16 +3,17 @@
  * image-search API, for every library kind. The matching engine (lib/search/engines) is passed
  * in; this module owns storage, limits, filters and paging.
  *
- * Storage of one image (see the write protocol in lib/store/ports.ts):
- *   1. S3: the original under data/{project}/libraries/{kind}/{generation}/{id}.{ext}, and the
- *      engine's sidecar (local features …) beside it as {id}.sidecar — content-addressed by the
- *      image id (from the cont_sign), so a retry rewrites the same keys;
- *   2. LanceDB: one row per engine part vector, `id` = "{imageId}#{part}", with the filter
- *      columns (tag_a, tag_b, class_1, class_2; 0 = none) beside the vector so that tag filters
- *      run inside the vector query;
- *   3. DynamoDB: the image item, written in one transaction with the library's count (capacity
- *      check) — THE COMMIT POINT. Search joins vector hits to items: rows without an item
- *      (a failed or racing add) are never served.
+ * Storage of one image (the write protocol of lib/store/write.ts; every key and row id carries
+ * the add's write id, so concurrent adds of one image never share a file):
+ *   1. S3: the original under data/{project}/libraries/{kind}/{generation}/{id}.{writeId}.{ext},
+ *      and the engine's sidecar (local features …) beside it as {id}.{writeId}.sidecar;
+ *   2. LanceDB: one row per engine part vector, `id` = "{imageId}#{writeId}#{part}", with the
+ *      filter columns (tag_a, tag_b, class_1, class_2; 0 = none) beside the vector so that tag
+ *      filters run inside the vector query;
+ *   3. DynamoDB: the image item (with its `writeId`), written in one transaction with the
+ *      library's count (capacity check) — THE COMMIT POINT. Search joins vector hits to items
+ *      and serves a row only when the item was committed by the row's own write: rows of a
+ *      failed or losing add are never served, and the sweeper removes them.
  * Update rewrites the item first (the item is the truth that search re-checks), then the rows'
  * filter columns. Delete runs in reverse: item (+count) first, then rows, then objects.
  */
@@ -21,6 +22,7 @@ import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '.
 import { libraryKeys } from '../store/keys';
 import { sqlString } from '../store/lancedb';
 import type { Item, Stores, VectorRow, VectorTable } from '../store/ports';
+import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
 import type { Candidate, LibraryKind, SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
@@ -134,11 +136,6 @@ const notFound = (contSign: string): IrisError =>
   new IrisError('NOT_FOUND', `cont_sign ${contSign} is not in the library`, { field: 'cont_sign' });
 
 const imageKey = (lib: Library, imageId: string) => libraryKeys.image(lib.projectId, lib.kind, lib.generation, imageId);
-const sidecarKey = (lib: Library, imageId: string) => `${libraryObjectPrefix(lib)}${imageId}.sidecar`;
-
-async function bestEffort(...steps: Array<() => Promise<unknown>>): Promise<void> {
-  for (const step of steps) await step().catch(() => undefined);
-}
 
 export interface AddRequest {
   image: DecodedImage;
@@ -152,7 +149,27 @@ export interface AddOutcome {
 
 export interface AddOptions {
   now?: Date;
+  /** Absolute time (ms) by which the add must have committed (the invocation's budget). */
+  deadline?: number;
+  onUndoFailure?: (what: string, error: unknown) => void;
 }
+
+/**
+ * Row ids carry the write id: `{imageId}#{writeId}#{part}`. Rows of images stored before write
+ * ids existed are `{imageId}#{part}`, and their items have no `writeId`.
+ */
+export const rowIdOf = (imageId: string, writeId: string | undefined, part: string): string =>
+  writeId ? `${imageId}#${writeId}#${part}` : `${imageId}#${part}`;
+
+/** The write id of a row id ('' for rows written before write ids). */
+export const writeOfRow = (id: string): string => {
+  const parts = id.split('#');
+  return parts.length >= 3 ? parts[1] : '';
+};
+
+/** The rows a committed item owns. */
+const rowIdsOfItem = (item: Item): string[] =>
+  (Array.isArray(item.parts) ? (item.parts as string[]) : []).map((p) => rowIdOf(String(item.imageId), item.writeId as string | undefined, p));
 
 export async function addImage(stores: Stores, engine: SearchEngine, lib: Library, req: AddRequest, opts: AddOptions = {}): Promise<AddOutcome> {
   const now = opts.now ?? new Date();
@@ -168,85 +185,66 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
   if (description.vectors.length === 0) {
     throw new IrisError('INTERNAL', `the ${engine.kind} engine described the image with no vectors`);
   }
-  const objectKey = `${libraryObjectPrefix(lib)}${imageId}.${EXTENSIONS[image.format]}`;
-  const sidecar = description.sidecar ? sidecarKey(lib, imageId) : undefined;
-  const rows: VectorRow[] = description.vectors.map((v) => ({
-    id: `${imageId}#${v.part}`,
-    vector: v.vector,
-    item: imageId,
-    part: v.part,
-    ...labelColumns(labels),
-    // Lets a sweep tell an abandoned add's rows from an add still in flight.
-    added_at: now.getTime(),
-  }));
-  const rowIds = rows.map((r) => r.id);
-  const tableName = libraryTable(lib);
-  const removeObjects = () => stores.objects.deleteMany(sidecar ? [objectKey, sidecar] : [objectKey]);
+  // Every key and row id below carries this attempt's write id, so a concurrent add of the same
+  // image never shares one and undoing a lost race can only remove this attempt's own files.
+  return runWrite(stores, { deadline: opts.deadline, onUndoFailure: opts.onUndoFailure }, async (w) => {
+    const base = `${libraryObjectPrefix(lib)}${imageId}.${w.id}`;
+    const objectKey = `${base}.${EXTENSIONS[image.format]}`;
+    const sidecar = description.sidecar ? `${base}.sidecar` : undefined;
+    const rows: VectorRow[] = description.vectors.map((v) => ({
+      id: rowIdOf(imageId, w.id, v.part),
+      vector: v.vector,
+      item: imageId,
+      part: v.part,
+      ...labelColumns(labels),
+      added_at: now.getTime(),
+    }));
 
-  // 1. objects
-  await stores.objects.put(objectKey, image.bytes, { contentType: CONTENT_TYPES[image.format] });
-  let table: VectorTable;
-  try {
-    if (description.sidecar && sidecar) await stores.objects.put(sidecar, description.sidecar, { contentType: 'application/octet-stream' });
+    // 1. objects
+    await w.putObject(objectKey, image.bytes, { contentType: CONTENT_TYPES[image.format] });
+    if (description.sidecar && sidecar) await w.putObject(sidecar, description.sidecar, { contentType: 'application/octet-stream' });
     // 2. vectors
-    table = await stores.vectors.openOrCreate(tableName, rows);
-    await table.upsert(rows);
-  } catch (e) {
-    await bestEffort(removeObjects);
-    throw e;
-  }
-
-  // 3. the item, with the library's count under its capacity: the commit point.
-  const item: Item = {
-    ...key,
-    imageId,
-    contSign,
-    brief,
-    tags: labels.tags ?? [],
-    ...(labels.classId1 !== undefined ? { class_id1: labels.classId1 } : {}),
-    ...(labels.classId2 !== undefined ? { class_id2: labels.classId2 } : {}),
-    objectKey,
-    ...(sidecar ? { sidecarKey: sidecar } : {}),
-    parts: rows.map((r) => r.part as string),
-    format: image.format,
-    width: image.width,
-    height: image.height,
-    createdAt: now.toISOString(),
-  };
-  // Rows and objects are only rolled back once we know no item owns them (same image id).
-  const rollback = async () => {
-    const owner = await stores.metadata.get(key, { consistent: true });
-    if (!owner) await bestEffort(() => table.deleteIds(rowIds), removeObjects);
-    return owner;
-  };
-  let committed: boolean;
-  try {
-    committed = await stores.metadata.transact([
-      { put: item, condition: { ifNotExists: true } },
-      {
-        update: libraryKeys.library(lib.projectId, lib.kind),
-        spec: { add: { count: 1 }, set: { metric: engine.metric } },
-        condition: { ifBelow: { attr: 'count', limit: lib.capacity }, ifMatch: { generation: lib.generation } },
-      },
-    ]);
-  } catch (e) {
-    await rollback().catch(() => undefined);
-    throw e;
-  }
-  if (!committed) {
-    const owner = await rollback();
-    if (owner) {
-      // A concurrent add of the same image won; our upsert may have rewritten its rows' labels.
-      await bestEffort(() => table.updateWhere(`item = ${sqlString(imageId)}`, labelColumns(labelsOfItem(owner))));
-      throw itemExists(contSign);
+    await w.putRows(libraryTable(lib), rows);
+    // 3. the item, with the library's count under its capacity: the commit point.
+    const item: Item = {
+      ...key,
+      imageId,
+      contSign,
+      brief,
+      tags: labels.tags ?? [],
+      ...(labels.classId1 !== undefined ? { class_id1: labels.classId1 } : {}),
+      ...(labels.classId2 !== undefined ? { class_id2: labels.classId2 } : {}),
+      writeId: w.id,
+      objectKey,
+      ...(sidecar ? { sidecarKey: sidecar } : {}),
+      parts: rows.map((r) => r.part as string),
+      format: image.format,
+      width: image.width,
+      height: image.height,
+      createdAt: now.toISOString(),
+    };
+    const committed = await w.commit(
+      [
+        { put: item, condition: { ifNotExists: true } },
+        {
+          update: libraryKeys.library(lib.projectId, lib.kind),
+          spec: { add: { count: 1 }, set: { metric: engine.metric } },
+          condition: { ifBelow: { attr: 'count', limit: lib.capacity }, ifMatch: { generation: lib.generation } },
+        },
+      ],
+      key,
+    );
+    if (!committed) {
+      // A concurrent add of the same image won (its files are its own), the library went, or it is full.
+      if (await stores.metadata.get(key, { consistent: true })) throw itemExists(contSign);
+      const current = await stores.metadata.get(libraryKeys.library(lib.projectId, lib.kind), { consistent: true });
+      if (!current || current.generation !== lib.generation) throw libraryNotCreated(lib.kind);
+      throw quotaExceeded({ ...lib, count: Number(current.count ?? 0), capacity: Number(current.capacity) });
     }
-    const current = await stores.metadata.get(libraryKeys.library(lib.projectId, lib.kind), { consistent: true });
-    if (!current || current.generation !== lib.generation) throw libraryNotCreated(lib.kind);
-    throw quotaExceeded({ ...lib, count: Number(current.count ?? 0), capacity: Number(current.capacity) });
-  }
-  // The ANN index is built by the maintenance job (lib/search/maintain.ts), not here: building
-  // it takes longer than an API call may.
-  return { contSign };
+    // The ANN index is built by the maintenance job (lib/search/maintain.ts), not here: building
+    // it takes longer than an API call may.
+    return { contSign };
+  });
 }
 
 function quotaExceeded(lib: Pick<Library, 'kind' | 'capacity' | 'count'>): IrisError {
@@ -266,46 +264,49 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   const table = await stores.vectors.open(libraryTable(lib));
   if (!table || description.vectors.length === 0) return empty;
 
-  const candidates = await nearest(table, engine, description.vectors.map((v) => v.vector), whereOf(filter), window.end + 1);
+  const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), whereOf(filter), window.end + 1);
+  if (rows.length === 0) return empty;
+  // Join to the committed items first: a row is served only when its image's item exists, was
+  // committed by the row's own write and still matches the filter (the item is the truth; rows
+  // may briefly lag an update). Rows of an add that never committed, or that lost a race to a
+  // concurrent add of the same image, are never ranked.
+  const items = await committedWrites(stores, [...new Set(rows.map((r) => r.item))].map((id) => imageKey(lib, id)));
+  const byImage = new Map<string, { candidate: Candidate; item: Item }>();
+  for (const r of rows) {
+    const item = items.get(keyString(imageKey(lib, r.item)));
+    if (!item || String(item.writeId ?? '') !== r.write || !itemMatches(filter, item)) continue;
+    if (!byImage.has(r.item)) byImage.set(r.item, { candidate: { id: r.item, distance: r.distance, part: r.part }, item });
+  }
+  const candidates = [...byImage.values()].map((c) => c.candidate);
   if (candidates.length === 0) return empty;
-  const prefix = libraryObjectPrefix(lib);
   const matches = await engine.rank({ image, description }, candidates, async (id) => {
-    const o = await stores.objects.get(`${prefix}${id}.sidecar`);
+    const key = byImage.get(id)?.item.sidecarKey;
+    const o = typeof key === 'string' ? await stores.objects.get(key) : null;
     return o ? o.body : null;
   });
-
-  // Join to the committed items, best first, until the window (plus one, for has_more) is full.
-  // The matches that would fill it are fetched at once (batches in parallel); more only when
-  // some of them turn out to have no item (an add that never committed) or a stale label.
-  const wanted = window.end + 1;
-  const served: SearchHit[] = [];
-  let next = 0;
-  while (next < matches.length && served.length < wanted) {
-    const slice = matches.slice(next, next + Math.max(wanted - served.length, 1));
-    next += slice.length;
-    const batches: Array<typeof slice> = [];
-    for (let i = 0; i < slice.length; i += 100) batches.push(slice.slice(i, i + 100));
-    const found = await Promise.all(batches.map((b) => stores.metadata.batchGet(b.map((m) => imageKey(lib, m.id)))));
-    const byId = new Map(found.flat().map((it) => [String(it.imageId), it]));
-    for (const m of slice) {
-      const item = byId.get(m.id);
-      if (!item || !itemMatches(filter, item)) continue;
-      served.push({ cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') });
-      if (served.length >= wanted) break;
-    }
-  }
+  const served: SearchHit[] = matches.map((m) => {
+    const item = byImage.get(m.id)!.item;
+    return { cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') };
+  });
   const page = served.slice(window.start, window.end);
   return { result_num: page.length, result: page, has_more: window.end < RESULT_WINDOW && served.length > window.end };
 }
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 
+interface NearRow {
+  item: string;
+  write: string;
+  part: string;
+  distance: number;
+}
+
 /**
- * Nearest rows for every query vector, grouped per image (best distance wins). An image stored
+ * Nearest rows for every query vector, best distance per (image, write) first. An image stored
  * as several part vectors takes several rows, so the fetch widens until `distinct` images are
  * found or the table is exhausted.
  */
-async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: string | undefined, distinct: number): Promise<Candidate[]> {
+async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: string | undefined, distinct: number): Promise<NearRow[]> {
   let k = Math.max(engine.candidatePool, distinct);
   for (let round = 0; ; round++) {
     const hitLists = await Promise.all(
@@ -313,16 +314,18 @@ async function nearest(table: VectorTable, engine: SearchEngine, vectors: number
         table.search(v, { k, where, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR }),
       ),
     );
-    const best = new Map<string, Candidate>();
+    const best = new Map<string, NearRow>();
     for (const hits of hitLists) {
       for (const h of hits) {
-        const id = String(h.item);
+        const row: NearRow = { item: String(h.item), write: writeOfRow(String(h.id)), part: String(h.part), distance: h._distance };
+        const id = `${row.item}#${row.write}`;
         const prev = best.get(id);
-        if (!prev || h._distance < prev.distance) best.set(id, { id, distance: h._distance, part: String(h.part) });
+        if (!prev || row.distance < prev.distance) best.set(id, row);
       }
     }
     const exhausted = hitLists.every((h) => h.length < k);
-    if (exhausted || best.size >= distinct || k >= MAX_NEIGHBOURS || round >= 2) {
+    const images = new Set([...best.values()].map((r) => r.item)).size;
+    if (exhausted || images >= distinct || k >= MAX_NEIGHBOURS || round >= 2) {
       return [...best.values()].sort((a, b) => a.distance - b.distance);
     }
     k = Math.min(MAX_NEIGHBOURS, k * 4);
@@ -356,8 +359,10 @@ export async function updateImage(stores: Stores, lib: Library, req: UpdateReque
   const item = await stores.metadata.update(imageKey(lib, imageId), { set: { ...set, updatedAt: new Date().toISOString() } }, { ifExists: true });
   if (!item) throw notFound(req.contSign);
   if (l && (l.tags !== undefined || l.classId1 !== undefined || l.classId2 !== undefined)) {
+    // Only the committed write's rows: another attempt's rows are not this item's.
+    const ids = rowIdsOfItem(item);
     const table = await stores.vectors.open(libraryTable(lib));
-    await table?.updateWhere(`item = ${sqlString(imageId)}`, labelColumns(labelsOfItem(item)));
+    if (table && ids.length) await table.updateWhere(`id IN (${ids.map(sqlString).join(', ')})`, labelColumns(labelsOfItem(item)));
   }
 }
 
@@ -375,10 +380,13 @@ export async function deleteImages(stores: Stores, lib: Library, contSigns: stri
     if (ok) removed.push(item);
   }
   if (removed.length === 0) throw notFound(contSigns.join(';').slice(0, 200));
-  const table = await stores.vectors.open(libraryTable(lib));
-  if (table) await table.deleteWhere(`item IN (${removed.map((i) => sqlString(String(i.imageId))).join(', ')})`);
-  const objectKeys = removed.flatMap((i) => [i.objectKey, i.sidecarKey].filter((k): k is string => typeof k === 'string'));
-  if (objectKeys.length) await stores.objects.deleteMany(objectKeys);
+  // Rows and objects of the removed writes only: a concurrent add of the same image, started
+  // after the item went, writes under its own write id and must keep its files.
+  await removeCommitted(stores, {
+    ops: [],
+    rows: { table: libraryTable(lib), ids: removed.flatMap(rowIdsOfItem) },
+    objects: removed.flatMap((i) => [i.objectKey, i.sidecarKey].filter((k): k is string => typeof k === 'string')),
+  });
   return removed.map((i) => String(i.contSign));
 }
 

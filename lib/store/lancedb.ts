@@ -1,4 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
+import { Field, Schema, Utf8 } from 'apache-arrow';
 import type { VectorHit, VectorRow, VectorSearchOptions, VectorStore, VectorTable, VectorValue } from './ports';
 
 /** Table names are used as folder names (locally) and S3 key parts: keep them tame. */
@@ -20,6 +21,36 @@ const strip = (r: Record<string, unknown>): Record<string, unknown> => {
   const { vector: _v, ...rest } = r;
   return rest;
 };
+
+/**
+ * Lance's merge-insert detects two concurrent writers inserting the same key only when the key
+ * column is the table's (unenforced) primary key: without it, concurrent `mergeInsert('id')`
+ * calls that both see an id as new both append it, and the table holds the row twice (seen: 240
+ * rows for 30 ids from three processes). With it, the later commit conflicts, is retried
+ * against the new version and updates instead. The key column must be non-nullable.
+ */
+const PRIMARY_KEY_META = 'lance-schema:unenforced-primary-key:position';
+
+function keyedSchema(inferred: Schema): Schema {
+  return new Schema(
+    inferred.fields.map((f) => (f.name === 'id' ? new Field('id', new Utf8(), false, f.metadata) : f)),
+    inferred.metadata,
+  );
+}
+
+/** Gives a table created before the primary key was set one (idempotent, cheap when already set). */
+async function ensurePrimaryKey(table: lancedb.Table): Promise<void> {
+  const id = (await table.schema()).fields.find((f) => f.name === 'id');
+  if (!id || id.metadata.has(PRIMARY_KEY_META)) return;
+  try {
+    if (id.nullable) await table.alterColumns([{ path: 'id', nullable: false }]);
+    await table.setUnenforcedPrimaryKey('id');
+  } catch (e) {
+    // A concurrent opener may have set it first; anything else is a real failure.
+    const now = (await table.schema()).fields.find((f) => f.name === 'id');
+    if (!now?.metadata.has(PRIMARY_KEY_META)) throw e;
+  }
+}
 
 class LanceVectorTable implements VectorTable {
   constructor(
@@ -104,6 +135,8 @@ class LanceVectorTable implements VectorTable {
 
 export class LanceVectorStore implements VectorStore {
   private conn?: Promise<lancedb.Connection>;
+  /** Tables known to carry the primary key (checked once per table per container). */
+  private readonly keyed = new Set<string>();
 
   constructor(
     private readonly uri: string,
@@ -119,12 +152,18 @@ export class LanceVectorStore implements VectorStore {
     const db = await this.connection();
     // Open directly rather than listing every table first: on S3 a listing is one more request
     // on every search and add.
+    let table: lancedb.Table;
     try {
-      return new LanceVectorTable(name, await db.openTable(checkName(name)));
+      table = await db.openTable(checkName(name));
     } catch (e) {
       if (/was not found/.test(String((e as Error)?.message))) return null;
       throw e;
     }
+    if (!this.keyed.has(name)) {
+      await ensurePrimaryKey(table);
+      this.keyed.add(name);
+    }
+    return new LanceVectorTable(name, table);
   }
 
   async openOrCreate(name: string, firstRows: VectorRow[]): Promise<VectorTable> {
@@ -132,10 +171,12 @@ export class LanceVectorStore implements VectorStore {
     if (existing) return existing;
     if (firstRows.length === 0) throw new Error('openOrCreate needs at least one row to infer the schema');
     const db = await this.connection();
-    // Create with the first rows' schema but no data; callers upsert afterwards (so a concurrent
-    // creator's `existOk` path and ours both end in the same upsert).
-    const table = await db.createTable(checkName(name), firstRows.slice(0, 1).map(toPlainRow), { mode: 'create', existOk: true });
-    await table.delete('true');
+    // Create with the first rows' schema (id made the primary key) but no data; callers upsert
+    // afterwards, so a concurrent creator's `existOk` path and ours both end in the same upsert.
+    const schema = keyedSchema(lancedb.makeArrowTable(firstRows.slice(0, 1).map(toPlainRow)).schema);
+    const table = await db.createEmptyTable(checkName(name), schema, { mode: 'create', existOk: true });
+    await ensurePrimaryKey(table);
+    this.keyed.add(name);
     return new LanceVectorTable(name, table);
   }
 
