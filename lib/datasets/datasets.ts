@@ -10,6 +10,7 @@ import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores } from '../store/ports';
 import { CODES, DATASET_NAME, datasetNotFound } from './contract';
 import { datasetFolder, normalizeBucketPath, objectKeyOf } from './paths';
+import { queryAll, queryPages } from '../store/query';
 
 export interface DatasetLabel {
   name: string;
@@ -145,13 +146,7 @@ export async function listDatasets(
   projectId: string,
   opts: { offset: number; limit: number; searchContent?: string; datasetType?: number },
 ): Promise<{ total: number; datasets: Dataset[] }> {
-  const all: Dataset[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await metadata.query({ pk: datasetKeys.datasets(projectId), cursor });
-    all.push(...page.items.map(toDataset));
-    cursor = page.cursor;
-  } while (cursor);
+  const all = (await queryAll(metadata, { pk: datasetKeys.datasets(projectId) })).map(toDataset);
   const filtered = all
     .filter((d) => (opts.searchContent ? d.name.includes(opts.searchContent) : true))
     .filter((d) => (opts.datasetType === undefined ? true : d.type === opts.datasetType))
@@ -231,13 +226,10 @@ export async function deleteDataset(s: Stores, projectId: string, datasetId: str
 /** Removes what a deleted dataset left; true when done (the purge marker is then removed). */
 export async function purgeDataset(s: Stores, ds: Pick<Dataset, 'projectId' | 'datasetId' | 'workPath'>, deadline = Infinity): Promise<boolean> {
   const pk = datasetKeys.samplePartition(ds.datasetId);
-  let cursor: string | undefined;
-  do {
+  for await (const items of queryPages(s.metadata, { pk, limit: 500 })) {
     if (Date.now() > deadline) return false;
-    const page = await s.metadata.query({ pk, cursor, limit: 500 });
-    await runLimited(page.items, 16, (i) => s.metadata.delete({ pk: String(i.pk), sk: String(i.sk) }));
-    cursor = page.cursor;
-  } while (cursor);
+    await runLimited(items, 16, (i) => s.metadata.delete({ pk: String(i.pk), sk: String(i.sk) }));
+  }
   const prefix = objectKeyOf(ds.projectId, datasetFolder(ds.workPath, ds.datasetId));
   for (;;) {
     if (Date.now() > deadline) return false;

@@ -6,10 +6,10 @@
  * md5(datasetId + "/" + path) — the 32 hex digits the seed's example answers as `info`. Adding
  * the same name again (a retried batch, a re-uploaded hard example) overwrites that one sample.
  *
- * Write protocol (lib/store/ports.ts): the object first (its key is the sample's path, so a
- * retry rewrites it), then one transaction that puts the sample item with a version check, puts /
- * deletes its facet items and adds the counter deltas — the commit point. Deletes go the other
- * way: the transaction first, then the object (when delete_source).
+ * Write protocol (lib/store/write.ts): the object first (under a key of its own write, beside the
+ * sample's path: see versionedObjectKey), then one transaction that puts the sample item with a
+ * version check, puts / deletes its facet items and adds the counter deltas — the commit point.
+ * Deletes go the other way: the transaction first, then the object (when delete_source).
  *
  * Listing (key design in lib/store/keys.ts): the most selective key-served filter picks the
  * partition (label_name > hard > sample_state > label_type > sample_type > all); it is read with
@@ -22,10 +22,12 @@ import { IrisError } from '../errors';
 import { sniffFormat } from '../images/sniff';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
+import { runWrite, withLease } from '../store/write';
 import { CODES, datasetNotFound, MAX_SAMPLE_BYTES, type StoredState } from './contract';
 import { datasetCounters, runLimited, type Dataset } from './datasets';
 import { normalizeBucketPath, objectKeyOf, samplesFolder, splitPath } from './paths';
 import { labelSchema, metadataSchema, parseSample, type LabelInput, type SampleInput } from './sample-input';
+import { queryPages } from '../store/query';
 
 export interface StoredSample {
   datasetId: string;
@@ -44,6 +46,8 @@ export interface StoredSample {
   encoding?: string;
   time: string;
   version: number;
+  /** The write that stored the sample's current object (lib/store/write.ts). */
+  writeId?: string;
 }
 
 export const sampleIdOf = (datasetId: string, path: string): string => createHash('md5').update(`${datasetId}/${path}`).digest('hex');
@@ -122,6 +126,7 @@ const toSample = (i: Item): StoredSample => ({
   encoding: i.encoding as string | undefined,
   time: String(i.time),
   version: Number(i.version ?? 0),
+  ...(typeof i.writeId === 'string' ? { writeId: i.writeId } : {}),
 });
 
 export async function getSample(metadata: MetadataStore, datasetId: string, sampleId: string): Promise<StoredSample | null> {
@@ -173,10 +178,10 @@ const MAX_TRANSACT = 100;
 const MAX_ITEM_BYTES = 300_000;
 
 /**
- * Commits `next` over `prev` (null = new, `next` null = delete) in one transaction with a
- * version check. Returns false when someone else changed the sample in between.
+ * The transaction that commits `next` over `prev` (null = new, `next` null = delete), guarded by
+ * a version check: it fails when someone else changed the sample in between.
  */
-export async function commitSample(metadata: MetadataStore, datasetId: string, prev: StoredSample | null, next: StoredSample | null): Promise<boolean> {
+function sampleCommitOps(datasetId: string, prev: StoredSample | null, next: StoredSample | null): TransactOp[] {
   const ops: TransactOp[] = [];
   const sampleId = (next ?? prev)!.sampleId;
   const key = datasetKeys.sample(datasetId, sampleId);
@@ -205,8 +210,13 @@ export async function commitSample(metadata: MetadataStore, datasetId: string, p
   if (ops.length > MAX_TRANSACT) {
     throw new IrisError('BAD_PARAM', `a sample may carry at most ${MAX_TRANSACT - 3} distinct label names and types`, { codes: { modelarts: CODES.badParam } });
   }
+  return ops;
+}
+
+/** Commits `next` over `prev` in one transaction. Returns false when the sample changed in between. */
+export function commitSample(metadata: MetadataStore, datasetId: string, prev: StoredSample | null, next: StoredSample | null): Promise<boolean> {
   // The adapter retries transactions cancelled by a concurrent one (the counters item is shared).
-  return metadata.transact(ops);
+  return metadata.transact(sampleCommitOps(datasetId, prev, next));
 }
 
 export interface SampleResult {
@@ -243,36 +253,58 @@ export interface SampleWrite {
 }
 
 /**
- * Writes one sample: the object (when bytes are given), then the item (commit point). A sample
- * already stored under the same path is overwritten (its creation time is kept).
+ * Writes one sample through the write protocol (lib/store/write.ts): the object (when bytes are
+ * given), then the item — the commit point. A sample already stored under the same path is
+ * overwritten (its creation time is kept).
+ *
+ * A sample's object lives at its path (the `source` ModelArts answers), so every write of one
+ * path shares one key. Writers of a path therefore hold the path's lease (lib/store/write.ts
+ * `withLease`) from the object write to the commit, and so does a delete that removes the object
+ * (delete_source): a delete can never remove the object of a write that commits after it.
  */
-export async function putSample(s: Stores, ds: Pick<Dataset, 'projectId' | 'datasetId'>, w: SampleWrite, now = new Date()): Promise<StoredSample> {
+export async function putSample(
+  s: Stores,
+  ds: Pick<Dataset, 'projectId' | 'datasetId'>,
+  w: SampleWrite,
+  now = new Date(),
+  opts: { deadline?: number } = {},
+): Promise<StoredSample> {
   const sampleId = sampleIdOf(ds.datasetId, w.path);
+  const key = datasetKeys.sample(ds.datasetId, sampleId);
   const objectKey = objectKeyOf(ds.projectId, w.path);
-  if (w.bytes) await s.objects.put(objectKey, w.bytes, { contentType: w.contentType, metadata: { 'iris-dataset': ds.datasetId, 'iris-sample': sampleId } });
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const prev = await getSample(s.metadata, ds.datasetId, sampleId);
-    const next: StoredSample = {
-      datasetId: ds.datasetId,
-      sampleId,
-      path: w.path,
-      objectKey,
-      owned: w.owned,
-      size: w.bytes?.length ?? w.size ?? 0,
-      sampleType: w.sampleType,
-      state: stateOf(w.labels, w.finalAnnotation),
-      labels: w.labels,
-      metadata: w.metadata,
-      ...(w.encoding ? { encoding: w.encoding } : {}),
-      ...(prev?.usage ? { usage: prev.usage } : {}),
-      time: prev?.time ?? now.toISOString(),
-      version: (prev?.version ?? 0) + 1,
-    };
-    if (await commitSample(s.metadata, ds.datasetId, prev, next)) return next;
-    // The dataset is gone (its counters item with it) or the sample changed under us: re-check.
-    if (!(await s.metadata.get(datasetKeys.stats(ds.datasetId)))) throw datasetNotFound(ds.datasetId);
-  }
-  throw new IrisError('CONFLICT', 'the sample is being changed concurrently, retry', { codes: { modelarts: CODES.duplicateName } });
+  return withLease(s.metadata, datasetKeys.sampleLease(ds.datasetId, sampleId), () =>
+    runWrite(s, { deadline: opts.deadline }, async (write) => {
+      if (w.bytes) {
+        // When a committed sample already names this object, an undo must leave it.
+        const named = (await getSample(s.metadata, ds.datasetId, sampleId))?.objectKey === objectKey;
+        await write.putObject(objectKey, w.bytes, { contentType: w.contentType, metadata: { 'iris-dataset': ds.datasetId, 'iris-sample': sampleId }, leased: true, keepOnUndo: named });
+      }
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const prev = await getSample(s.metadata, ds.datasetId, sampleId);
+        const next: StoredSample = {
+          datasetId: ds.datasetId,
+          sampleId,
+          path: w.path,
+          objectKey,
+          owned: w.owned,
+          size: w.bytes?.length ?? w.size ?? 0,
+          sampleType: w.sampleType,
+          state: stateOf(w.labels, w.finalAnnotation),
+          labels: w.labels,
+          metadata: w.metadata,
+          ...(w.encoding ? { encoding: w.encoding } : {}),
+          ...(prev?.usage ? { usage: prev.usage } : {}),
+          time: prev?.time ?? now.toISOString(),
+          version: (prev?.version ?? 0) + 1,
+          writeId: write.id,
+        };
+        if (await write.commit(sampleCommitOps(ds.datasetId, prev, next), key)) return next;
+        // The dataset is gone (its counters item with it) or the sample changed under us: re-check.
+        if (!(await s.metadata.get(datasetKeys.stats(ds.datasetId)))) throw datasetNotFound(ds.datasetId);
+      }
+      throw new IrisError('CONFLICT', 'the sample is being changed concurrently, retry', { codes: { modelarts: CODES.duplicateName } });
+    }),
+  );
 }
 
 /** Resolves one validated sample's file: decoded data into the dataset folder, or an imported object. */
@@ -380,16 +412,13 @@ interface Candidate {
 
 /** Pages through a partition in time order. */
 async function* readPartition(metadata: MetadataStore, p: { index: 'gsi1' | 'gsi2' | 'gsi3'; pk: string; facet: boolean }, forward: boolean, pageSize: number) {
-  let cursor: string | undefined;
-  do {
-    const page = await metadata.query({ index: p.index, pk: p.pk, forward, limit: pageSize, cursor });
-    yield page.items.map((i): Candidate => {
+  for await (const items of queryPages(metadata, { index: p.index, pk: p.pk, forward, limit: pageSize })) {
+    yield items.map((i): Candidate => {
       if (p.facet) return { sampleId: String(i.sampleId), view: i.fv as FilterView };
       const sample = toSample(i);
       return { sampleId: sample.sampleId, view: filterViewOf(sample), sample };
     });
-    cursor = page.cursor;
-  } while (cursor);
+  }
 }
 
 export async function listSamples(metadata: MetadataStore, ds: Pick<Dataset, 'datasetId'>, q: ListQuery): Promise<{ sample_count: number; samples: StoredSample[] }> {
@@ -455,10 +484,19 @@ export async function deleteSamples(s: Stores, ds: Dataset, ids: string[], delet
     for (let attempt = 0; attempt < 5; attempt++) {
       const prev = await getSample(s.metadata, ds.datasetId, id);
       if (!prev) return { success: false, sample_id: id, error_code: CODES.sampleNotFound, error_msg: `sample ${id} does not exist in dataset ${ds.datasetId}` };
-      if (await commitSample(s.metadata, ds.datasetId, prev, null)) {
-        if (deleteSource) await s.objects.delete(prev.objectKey);
-        return { success: true, sample_id: id };
+      if (!deleteSource) {
+        if (await commitSample(s.metadata, ds.datasetId, prev, null)) return { success: true, sample_id: id };
+        continue;
       }
+      // The object goes too: under the path's lease, so that no write of the same path can
+      // commit between the item's removal and the object's (see putSample).
+      const done = await withLease(s.metadata, datasetKeys.sampleLease(ds.datasetId, id), async () => {
+        const current = await getSample(s.metadata, ds.datasetId, id);
+        if (!current || !(await commitSample(s.metadata, ds.datasetId, current, null))) return false;
+        await s.objects.delete(current.objectKey);
+        return true;
+      });
+      if (done) return { success: true, sample_id: id };
     }
     return { success: false, sample_id: id, error_code: CODES.duplicateName, error_msg: 'the sample is being changed concurrently, retry' };
   });

@@ -8,6 +8,7 @@ import { faceSetKeys } from '../store/keys';
 import type { Item, Stores, VectorTable } from '../store/ports';
 import { DEFAULT_CAPACITY, frsError } from './contract';
 import { parseSchema, placeholderColumns, schemaView, type FieldSchema } from './fields';
+import { queryAll } from '../store/query';
 
 export const DESCRIPTOR_LENGTH = 128;
 
@@ -101,14 +102,7 @@ export async function createFaceSet(
 }
 
 export async function listFaceSets(s: Stores, projectId: string): Promise<FaceSet[]> {
-  const out: FaceSet[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await s.metadata.query({ pk: faceSetKeys.faceSets(projectId), cursor });
-    out.push(...page.items.map(fromItem));
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  return (await queryAll(s.metadata, { pk: faceSetKeys.faceSets(projectId) })).map(fromItem);
 }
 
 /** Deletes the set item (commit point), then every face item, the vectors and the stored images. */

@@ -1,15 +1,17 @@
 /**
  * Faces of a face set: add, search, query, update, delete, batch delete.
  *
- * Storage of one add (write protocol of lib/store/ports.ts):
- *   1. S3: the image under data/{project}/face-sets/{faceSetId}/{sha256}.{ext} (content-addressed);
- *   2. LanceDB: one row per face (`id` = face_id, the 128-d descriptor, external_image_id,
- *      image_key and the external fields as columns ef0..ef9, so filters run inside the query);
- *   3. DynamoDB: the face items, in one transaction with the set's `faceNumber` increment guarded
- *      by `ifBelow` the capacity — THE COMMIT POINT; the counter is therefore exact under
- *      concurrent adds. When it fails, the rows written in step 2 are removed again.
- * Search and query serve DynamoDB items only (vector hits are joined to them), so rows of a failed
- * add are never visible. Update writes the item first, then the row's columns. Deletes run in
+ * Storage of one add (the write protocol of lib/store/write.ts; keys and row ids carry the
+ * add's write id, so two attempts never share a file):
+ *   1. S3: the image under data/{project}/face-sets/{faceSetId}/{writeId}.{ext};
+ *   2. LanceDB: one row per face (`id` = "{face_id}#{writeId}", the 128-d descriptor,
+ *      external_image_id, image_key and the external fields as columns ef0..ef9, so filters run
+ *      inside the query);
+ *   3. DynamoDB: the face items (with their `writeId`), in one transaction with the set's
+ *      `faceNumber` increment guarded by `ifBelow` the capacity — THE COMMIT POINT; the counter is
+ *      therefore exact under concurrent adds. When it fails, this attempt's rows and image go.
+ * Search and query serve DynamoDB items only (vector hits are joined to them, by the row's own
+ * write), so rows of a failed or duplicate add are never visible; the sweeper removes them. Update writes the item first, then the row's columns. Deletes run in
  * reverse: items (+ counter) first, then rows, then images no row references any more.
  */
 import { createHash } from 'node:crypto';
@@ -17,10 +19,12 @@ import type { DecodedImage } from '../images';
 import { faceSetKeys } from '../store/keys';
 import { sqlString } from '../store/lancedb';
 import type { Item, Stores, TransactOp, VectorTable } from '../store/ports';
+import { queryAll } from '../store/query';
+import { runWrite } from '../store/write';
 import type { FaceModel } from '../vision/face-model';
 import { EXTERNAL_IMAGE_ID, FACES_PER_TRANSACTION, QUERY_WINDOW, frsError } from './contract';
 import { detectFaces } from './detect';
-import { faceObjectPrefix, faceTable, getFaceSet, shortId, type FaceSet } from './face-sets';
+import { faceObjectPrefix, faceTable, faceTableName, getFaceSet, shortId, type FaceSet } from './face-sets';
 import { checkFields, checkValue, columnValue, isNumeric, toColumns, type FieldValue } from './fields';
 import { filterToSql } from './filter';
 import { similarityOf } from './similarity';
@@ -51,8 +55,8 @@ const faceView = (item: Item, only?: string[]): FaceView => {
 
 const setRef = (set: FaceSet) => ({ face_set_id: set.faceSetId, face_set_name: set.name });
 
-export function checkExternalImageId(id: unknown): string {
-  if (id === undefined || id === null || id === '') return shortId(16);
+export function checkExternalImageId(id: unknown, fallback: () => string = () => shortId(16)): string {
+  if (id === undefined || id === null || id === '') return fallback();
   if (typeof id !== 'string' || !EXTERNAL_IMAGE_ID.test(id)) {
     throw frsError.badParam('external_image_id', 'must be 1-36 letters, digits, "-" or "_"');
   }
@@ -60,90 +64,129 @@ export function checkExternalImageId(id: unknown): string {
 }
 
 const EXT: Record<string, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp' };
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** An FRS-style id of `length` letters and digits, derived from `seed`. */
+function derivedId(seed: string, length: number): string {
+  const h = createHash('sha256').update(seed).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += ID_ALPHABET[h[i] % ID_ALPHABET.length];
+  return out;
+}
+
+/**
+ * Row ids carry the write id (`{faceId}#{writeId}`), so two attempts that store the same face
+ * (a retried request) never share a row. Rows stored before write ids are just `{faceId}`.
+ */
+const rowIdOf = (faceId: string, writeId: string | undefined): string => (writeId ? `${faceId}#${writeId}` : faceId);
+export const faceOfRow = (rowId: string): { faceId: string; writeId: string } => {
+  const [faceId, writeId = ''] = rowId.split('#');
+  return { faceId, writeId };
+};
+const rowIdOfItem = (item: Item): string => rowIdOf(item.faceId as string, item.writeId as string | undefined);
 
 // ---------------------------------------------------------------- add
 
+/**
+ * Adds the faces of one image. Adds are idempotent: a face's id is derived from the face set,
+ * the image's bytes, its external_image_id (itself derived from the image when not given), its
+ * external fields and the face's position, so a retried request — after a timeout, or sent twice
+ * at once — answers the faces already stored instead of storing them again.
+ */
 export async function addFaces(
   s: Stores,
   model: FaceModel,
-  p: { projectId: string; name: string; image: DecodedImage; externalImageId?: unknown; externalFields?: unknown; single?: boolean },
+  p: { projectId: string; name: string; image: DecodedImage; externalImageId?: unknown; externalFields?: unknown; single?: boolean; deadline?: number },
 ): Promise<Record<string, unknown>> {
   const set = await getFaceSet(s, p.projectId, p.name);
-  const externalImageId = checkExternalImageId(p.externalImageId);
+  const digest = createHash('sha256').update(p.image.bytes).digest('hex');
+  const externalImageId = checkExternalImageId(p.externalImageId, () => derivedId(`${set.faceSetId}/${digest}`, 16));
   const fields = checkFields(set.schema, p.externalFields);
   if (set.faceNumber >= set.capacity) throw frsError.capacity(set.capacity);
-  const table = await faceTable(s, set);
 
+  await faceTable(s, set); // the set's table exists (created with the set): never recreate a deleted one
   const detected = await detectFaces(model, p.image, frsError.noFaceToAdd);
   const faces = p.single ? detected.slice(0, 1) : detected;
+  const seed = `${set.faceSetId}/${digest}/${externalImageId}/${JSON.stringify(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b)))}`;
 
-  const imageKey = `${faceObjectPrefix(set)}${createHash('sha256').update(p.image.bytes).digest('hex')}.${EXT[p.image.format] ?? 'img'}`;
-  await s.objects.put(imageKey, p.image.bytes, { contentType: `image/${p.image.format}` });
-
-  const records = faces.map((f) => ({
-    faceId: shortId(),
-    box: { top_left_x: f.box.x, top_left_y: f.box.y, width: f.box.width, height: f.box.height },
-    descriptor: f.descriptor,
-  }));
-  try {
-    await table.upsert(
+  return runWrite(s, { deadline: p.deadline }, async (w) => {
+    const imageKey = `${faceObjectPrefix(set)}${w.id}.${EXT[p.image.format] ?? 'img'}`;
+    const records = faces.map((f, i) => {
+      const faceId = derivedId(`${seed}/${i}`, 8);
+      return {
+        faceId,
+        rowId: rowIdOf(faceId, w.id),
+        box: { top_left_x: f.box.x, top_left_y: f.box.y, width: f.box.width, height: f.box.height },
+        descriptor: f.descriptor,
+      };
+    });
+    await w.putObject(imageKey, p.image.bytes, { contentType: `image/${p.image.format}` });
+    await w.putRows(
+      faceTableName(set),
       records.map((r) => ({
-        id: r.faceId,
+        id: r.rowId,
         vector: Array.from(r.descriptor),
         external_image_id: externalImageId,
         image_key: imageKey,
         ...toColumns(set.schema, fields),
       })),
     );
-  } catch (e) {
-    // Nothing is committed; the stored image goes too unless earlier faces use it.
-    await dropUnreferencedImages(s, table, [imageKey]).catch(() => undefined);
-    throw e;
-  }
 
-  const committed: typeof records = [];
-  for (let i = 0; i < records.length; i += FACES_PER_TRANSACTION) {
-    const chunk = records.slice(i, i + FACES_PER_TRANSACTION);
-    const ops: TransactOp[] = [
-      {
-        update: faceSetKeys.faceSet(set.projectId, set.name),
-        spec: { add: { faceNumber: chunk.length } },
-        condition: { ifMatch: { faceSetId: set.faceSetId }, ifBelow: { attr: 'faceNumber', limit: set.capacity - chunk.length + 1 } },
-      },
-      ...chunk.map(
-        (r): TransactOp => ({
-          put: {
-            ...faceSetKeys.face(set.projectId, set.faceSetId, r.faceId),
-            faceId: r.faceId,
-            externalImageId,
-            externalFields: fields,
-            boundingBox: r.box,
-            imageKey,
-            // The descriptor again (base64 float32), for search by face_id: scans return no vectors.
-            descriptor: Buffer.from(r.descriptor.buffer, r.descriptor.byteOffset, r.descriptor.byteLength).toString('base64'),
-            createdAt: new Date().toISOString(),
-          },
-          condition: { ifNotExists: true },
-        }),
-      ),
-    ];
-    if (!(await s.metadata.transact(ops))) {
-      const rest = records.slice(i);
-      // Best effort: when the set was deleted meanwhile, its table is already gone.
-      await table.deleteIds(rest.map((r) => r.faceId)).catch(() => undefined);
-      if (committed.length === 0) await dropUnreferencedImages(s, table, [imageKey]).catch(() => undefined);
+    const stored: typeof records = [];
+    let mine = 0; // faces committed by this attempt (they keep its image)
+    for (let i = 0; i < records.length; i += FACES_PER_TRANSACTION) {
+      const chunk = records.slice(i, i + FACES_PER_TRANSACTION);
+      const keys = chunk.map((r) => faceSetKeys.face(set.projectId, set.faceSetId, r.faceId));
+      const ops: TransactOp[] = [
+        {
+          update: faceSetKeys.faceSet(set.projectId, set.name),
+          spec: { add: { faceNumber: chunk.length } },
+          condition: { ifMatch: { faceSetId: set.faceSetId }, ifBelow: { attr: 'faceNumber', limit: set.capacity - chunk.length + 1 } },
+        },
+        ...chunk.map(
+          (r, j): TransactOp => ({
+            put: {
+              ...keys[j],
+              faceId: r.faceId,
+              writeId: w.id,
+              externalImageId,
+              externalFields: fields,
+              boundingBox: r.box,
+              imageKey,
+              // The descriptor again (base64 float32), for search by face_id: scans return no vectors.
+              descriptor: Buffer.from(r.descriptor.buffer, r.descriptor.byteOffset, r.descriptor.byteLength).toString('base64'),
+              createdAt: new Date().toISOString(),
+            },
+            condition: { ifNotExists: true },
+          }),
+        ),
+      ];
+      if (await w.commit(ops, keys[0])) {
+        stored.push(...chunk);
+        mine += chunk.length;
+        continue;
+      }
+      // An earlier attempt of the same request stored these faces: answer them, drop our copies.
+      const existing = await s.metadata.batchGet(keys);
+      if (existing.length === chunk.length) {
+        await w.undoRows(chunk.map((r) => r.rowId));
+        stored.push(...chunk);
+        continue;
+      }
+      await w.undoRows(records.slice(i).map((r) => r.rowId));
       // Which condition failed: the set is gone (or recreated), or it is full.
       const now = await s.metadata.get(faceSetKeys.faceSet(set.projectId, set.name), { consistent: true });
       if (!now || now.faceSetId !== set.faceSetId) throw frsError.setNotFound(set.name);
-      if (committed.length === 0) throw frsError.capacity(set.capacity);
+      if (stored.length === 0) throw frsError.capacity(set.capacity);
       break; // a partial add (more faces than room) answers with the faces that were added
     }
-    committed.push(...chunk);
-  }
-  return {
-    faces: committed.map((r) => ({ bounding_box: r.box, external_image_id: externalImageId, external_fields: fields, face_id: r.faceId })),
-    ...setRef(set),
-  };
+    // Nothing of this attempt committed (all faces were there already): its image goes too.
+    if (mine === 0) await w.undo();
+    return {
+      faces: stored.map((r) => ({ bounding_box: r.box, external_image_id: externalImageId, external_fields: fields, face_id: r.faceId })),
+      ...setRef(set),
+    };
+  });
 }
 
 // ---------------------------------------------------------------- search
@@ -182,13 +225,16 @@ export async function searchFaces(s: Stores, model: FaceModel | null, p: SearchP
   }
   if (p.topN === 0) return { faces: [] };
 
-  // A few extra candidates cover rows of failed adds that have no item.
+  // A few extra candidates cover rows that have no committed item yet (the sweeper removes them).
   const hits = await table.search(Array.from(query), { k: p.topN + 8, where, metric: 'l2', select: ['id', '_distance'] });
-  const items = await s.metadata.batchGet(hits.map((h) => faceSetKeys.face(set.projectId, set.faceSetId, h.id)));
+  const rows = hits.map((h) => ({ ...faceOfRow(h.id), distance: h._distance }));
+  const items = await s.metadata.batchGet([...new Set(rows.map((r) => r.faceId))].map((id) => faceSetKeys.face(set.projectId, set.faceSetId, id)));
   const byId = new Map(items.map((i) => [i.faceId as string, i]));
-  let faces = hits
-    .filter((h) => byId.has(h.id))
-    .map((h) => ({ ...faceView(byId.get(h.id)!, p.returnFields), similarity: similarityOf(Math.sqrt(Math.max(0, h._distance))) }))
+  const seen = new Set<string>();
+  let faces = rows
+    // Served only when the face's item was committed by the row's own write.
+    .filter((r) => byId.has(r.faceId) && String(byId.get(r.faceId)!.writeId ?? '') === r.writeId && !seen.has(r.faceId) && seen.add(r.faceId))
+    .map((r) => ({ ...faceView(byId.get(r.faceId)!, p.returnFields), similarity: similarityOf(Math.sqrt(Math.max(0, r.distance))) }))
     .filter((f) => f.similarity >= p.threshold)
     .slice(0, p.topN);
   if (sort.length) {
@@ -233,13 +279,7 @@ export async function queryFaces(
   }
   if (p.offset + p.limit > QUERY_WINDOW) throw frsError.badParam('limit', `offset + limit must not exceed ${QUERY_WINDOW}`);
   const wanted = p.offset + p.limit;
-  const items: Item[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await s.metadata.query({ pk: faceSetKeys.facePartition(set.projectId, set.faceSetId), limit: Math.min(1000, wanted - items.length), cursor });
-    items.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor && items.length < wanted);
+  const items = await queryAll(s.metadata, { pk: faceSetKeys.facePartition(set.projectId, set.faceSetId), limit: Math.min(1000, wanted) }, wanted);
   return { faces: items.slice(p.offset, wanted).map((i) => faceView(i)), ...setRef(set) };
 }
 
@@ -267,7 +307,7 @@ export async function updateFace(
   if (!updated) throw frsError.faceNotFound();
   const table = await faceTable(s, set);
   const columns = { ...(externalImageId ? { external_image_id: externalImageId } : {}), ...(merged ? toColumns(set.schema, merged) : {}) };
-  await table.updateWhere(`id = ${sqlString(p.faceId)}`, columns);
+  await table.updateWhere(`id = ${sqlString(rowIdOfItem(updated))}`, columns);
   return { face_number: 1, ...setRef(set) };
 }
 
@@ -294,7 +334,7 @@ export async function deleteFaces(s: Stores, p: { projectId: string; name: strin
       const c = columnValue(v);
       where = `${spec.column} = ${typeof c === 'string' ? sqlString(c) : String(c)}`;
     }
-    ids = (await table.scan({ where, select: ['id'] })).map((r) => r.id as string).filter((id) => id !== '');
+    ids = [...new Set((await table.scan({ where, select: ['id'] })).map((r) => faceOfRow(r.id as string).faceId).filter((id) => id !== ''))];
   }
   const deleted = await deleteFaceItems(s, set, ids);
   if (deleted.length === 0) {
@@ -302,7 +342,7 @@ export async function deleteFaces(s: Stores, p: { projectId: string; name: strin
     if ('filter' in by) throw frsError.batchMatchedNothing();
     throw frsError.deleteMatchedNothing();
   }
-  await table.deleteIds(deleted.map((i) => i.faceId as string));
+  await table.deleteIds(deleted.map(rowIdOfItem));
   await dropUnreferencedImages(s, table, [...new Set(deleted.map((i) => i.imageKey as string))]);
   return { face_number: deleted.length, ...setRef(set) };
 }

@@ -12,6 +12,7 @@ import { CODES } from '../datasets/contract';
 import { IrisError } from '../errors';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore } from '../store/ports';
+import { queryAll } from '../store/query';
 
 export const MODEL_ALGORITHMS = ['image_classification', 'object_detection'] as const;
 export type ModelAlgorithm = (typeof MODEL_ALGORITHMS)[number];
@@ -136,14 +137,8 @@ export async function configForUpload(metadata: MetadataStore, projectId: string
 }
 
 export async function listConfigs(metadata: MetadataStore, projectId: string, filter: { deviceId?: string; skillId?: string }): Promise<HardSampleConfig[]> {
-  const out: HardSampleConfig[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await metadata.query({ pk: datasetKeys.hardConfigs(projectId), cursor });
-    out.push(...page.items.map(toConfig));
-    cursor = page.cursor;
-  } while (cursor);
-  return out
+  return (await queryAll(metadata, { pk: datasetKeys.hardConfigs(projectId) }))
+    .map(toConfig)
     .filter((c) => (filter.deviceId ? c.deviceId === filter.deviceId : true))
     .filter((c) => (filter.skillId ? c.skillId === filter.skillId : true))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));

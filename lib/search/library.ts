@@ -13,6 +13,7 @@ import { libraryKeys } from '../store/keys';
 import type { MetadataStore, Stores } from '../store/ports';
 import { DEFAULT_CAPACITY, MAX_CAPACITY } from './contract';
 import type { LibraryKind } from './engine';
+import { queryAll, queryPages } from '../store/query';
 
 export interface Library {
   projectId: string;
@@ -85,25 +86,11 @@ export async function getLibrary(metadata: MetadataStore, projectId: string, kin
 
 /** Every library of every project (the maintenance job's work list). */
 export async function listAllLibraries(metadata: MetadataStore): Promise<Library[]> {
-  const out: Library[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await metadata.query({ index: 'gsi1', pk: libraryKeys.allLibraries, cursor });
-    out.push(...page.items.map(toLibrary));
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  return (await queryAll(metadata, { index: 'gsi1', pk: libraryKeys.allLibraries })).map(toLibrary);
 }
 
 export async function listLibraries(metadata: MetadataStore, projectId: string): Promise<Library[]> {
-  const out: Library[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await metadata.query({ pk: libraryKeys.libraries(projectId), cursor });
-    out.push(...page.items.map(toLibrary));
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  return (await queryAll(metadata, { pk: libraryKeys.libraries(projectId) })).map(toLibrary);
 }
 
 /** Raises (or lowers, never below the current count) a library's capacity ("扩容"). */
@@ -132,12 +119,9 @@ export async function deleteLibrary(stores: Stores, projectId: string, kind: Lib
 
 async function purgeLibrary(stores: Stores, lib: Library): Promise<void> {
   const pk = libraryKeys.imagePartition(lib.projectId, lib.kind, lib.generation);
-  let cursor: string | undefined;
-  do {
-    const page = await stores.metadata.query({ pk, cursor, limit: 100 });
-    await Promise.all(page.items.map((i) => stores.metadata.delete({ pk: String(i.pk), sk: String(i.sk) })));
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const items of queryPages(stores.metadata, { pk, limit: 100 })) {
+    await Promise.all(items.map((i) => stores.metadata.delete({ pk: String(i.pk), sk: String(i.sk) })));
+  }
   await stores.vectors.drop(libraryTable(lib));
   const prefix = libraryObjectPrefix(lib);
   for (;;) {

@@ -44,6 +44,8 @@ export const libraryKeys = {
  *   purge marker       pk DSPURGE#{project}        sk DS#{datasetId}      (a deleted dataset whose
  *                                                                           samples are being removed)
  *   sample             pk DSS#{datasetId}          sk S#{sampleId}        (show = GetItem)
+ *   sample lease       pk DSLEASE#{datasetId}      sk S#{sampleId}        (held while the sample's
+ *                                                                           object is written or removed)
  *     gsi1  all samples by time       gsi1pk DSS#{ds}#ALL          gsi1sk {time}#{sampleId}
  *     gsi2  by sample_state           gsi2pk DSS#{ds}#ST#{state}   gsi2sk {time}#{sampleId}
  *     gsi3  hard examples (sparse)    gsi3pk DSS#{ds}#HARD         gsi3sk {time}#{sampleId}
@@ -69,6 +71,8 @@ export const datasetKeys = {
   /** Marker of a deleted dataset whose items / objects are still being removed. */
   purge: (projectId: string, datasetId: string) => ({ pk: `DSPURGE#${projectId}`, sk: `DS#${datasetId}` }),
   sample: (datasetId: string, sampleId: string) => ({ pk: `DSS#${datasetId}`, sk: `S#${sampleId}` }),
+  /** The lease held by whoever writes or removes a sample's object (lib/store/write.ts withLease). */
+  sampleLease: (datasetId: string, sampleId: string) => ({ pk: `DSLEASE#${datasetId}`, sk: `S#${sampleId}` }),
   samplePartition: (datasetId: string) => `DSS#${datasetId}`,
   facet: (datasetId: string, sampleId: string, facet: string) => ({ pk: `DSS#${datasetId}`, sk: `F#${sampleId}#${facet}` }),
   allIndex: (datasetId: string) => `DSS#${datasetId}#ALL`,

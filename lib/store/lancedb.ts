@@ -31,9 +31,10 @@ const strip = (r: Record<string, unknown>): Record<string, unknown> => {
  */
 const PRIMARY_KEY_META = 'lance-schema:unenforced-primary-key:position';
 
+/** The schema of new tables: `id` non-nullable and the primary key from the start (one commit). */
 function keyedSchema(inferred: Schema): Schema {
   return new Schema(
-    inferred.fields.map((f) => (f.name === 'id' ? new Field('id', new Utf8(), false, f.metadata) : f)),
+    inferred.fields.map((f) => (f.name === 'id' ? new Field('id', new Utf8(), false, new Map([...f.metadata, [PRIMARY_KEY_META, '1']])) : f)),
     inferred.metadata,
   );
 }
@@ -47,6 +48,7 @@ async function ensurePrimaryKey(table: lancedb.Table): Promise<void> {
     await table.setUnenforcedPrimaryKey('id');
   } catch (e) {
     // A concurrent opener may have set it first; anything else is a real failure.
+    await table.checkoutLatest();
     const now = (await table.schema()).fields.find((f) => f.name === 'id');
     if (!now?.metadata.has(PRIMARY_KEY_META)) throw e;
   }
@@ -175,6 +177,7 @@ export class LanceVectorStore implements VectorStore {
     // afterwards, so a concurrent creator's `existOk` path and ours both end in the same upsert.
     const schema = keyedSchema(lancedb.makeArrowTable(firstRows.slice(0, 1).map(toPlainRow)).schema);
     const table = await db.createEmptyTable(checkName(name), schema, { mode: 'create', existOk: true });
+    // An existing table (a concurrent creator's, or one made before ids were keys) may lack it.
     await ensurePrimaryKey(table);
     this.keyed.add(name);
     return new LanceVectorTable(name, table);

@@ -28,7 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IrisError } from '../errors';
-import type { Item, Key, Stores, TransactOp, VectorRow, VectorTable } from './ports';
+import type { Item, Key, MetadataStore, Stores, TransactOp, VectorRow, VectorTable } from './ports';
 
 /** Time the commit step is given at least (one DynamoDB transaction, with the adapter's retries). */
 export const COMMIT_BUDGET_MS = 3_000;
@@ -100,12 +100,20 @@ export class Write {
     }
   }
 
-  /** Writes an object whose key must contain this write's id (checked). */
-  async putObject(key: string, body: Buffer, o: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<void> {
-    if (!key.includes(this.id)) throw new Error(`object key ${key} does not carry the write id ${this.id}`);
+  /**
+   * Writes an object. Its key must contain this write's id (checked), unless the caller holds the
+   * key's lease (`leased`, see withLease): then no other write touches the key meanwhile, and
+   * `keepOnUndo` says whether a committed item already names it (so an undo must leave it).
+   */
+  async putObject(
+    key: string,
+    body: Buffer,
+    o: { contentType?: string; metadata?: Record<string, string>; leased?: boolean; keepOnUndo?: boolean } = {},
+  ): Promise<void> {
+    if (!o.leased && !key.includes(this.id)) throw new Error(`object key ${key} does not carry the write id ${this.id}`);
     this.checkTime('objects');
-    this.objectKeys.push(key);
-    await this.stores.objects.put(key, body, o);
+    if (!o.keepOnUndo) this.objectKeys.push(key);
+    await this.stores.objects.put(key, body, { contentType: o.contentType, metadata: o.metadata });
   }
 
   /** Upserts rows (ids must contain this write's id, checked) into a table, creating it if needed. */
@@ -178,6 +186,33 @@ export async function runWrite<T>(stores: Stores, opts: WriteOptions, fn: (w: Wr
   } catch (e) {
     if (!w.isCommitted) await w.undo();
     throw e;
+  }
+}
+
+/** How long a lease holds when its holder dies without releasing it (longer than any function's timeout). */
+export const LEASE_MS = 16 * 60 * 1000;
+
+/**
+ * Runs `fn` while holding the lease on `key` (a DynamoDB item written with a condition), for
+ * writes whose objects live at a key that several writes share (a dataset sample's file lives
+ * at its path): holders of one lease never overlap, so one can never remove what another is
+ * about to commit. A lease left by a dead holder expires after LEASE_MS; a busy lease is waited
+ * for (with backoff) up to `waitMs`, then the caller gets a retryable error.
+ */
+export async function withLease<T>(metadata: MetadataStore, key: Key, fn: () => Promise<T>, o: { waitMs?: number; now?: () => number } = {}): Promise<T> {
+  const now = o.now ?? Date.now;
+  const holder = newWriteId(now());
+  const giveUp = now() + (o.waitMs ?? 10_000);
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    const t = now();
+    if ((await metadata.put({ ...key, leaseUntil: t + LEASE_MS, holder, ttl: Math.ceil((t + LEASE_MS) / 1000) + 3600 }, { ifBelow: { attr: 'leaseUntil', limit: t } }))) break;
+    if (now() > giveUp) throw new IrisError('RATE_LIMIT', 'another request is writing the same item: retry it');
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+  }
+  try {
+    return await fn();
+  } finally {
+    await metadata.delete(key, { ifMatch: { holder } }).catch(() => undefined);
   }
 }
 

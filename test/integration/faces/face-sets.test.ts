@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { call } from '../../support/http';
 import { startServices, type TestServices } from '../../support/services';
 import { faceModel } from '../../../lib/vision/face-model';
+import { getFaceSet } from '../../../lib/faces/face-sets';
 import { main as createSet } from '../../../functions/faces/create-set/handler';
 import { main as listSets } from '../../../functions/faces/list-sets/handler';
 import { main as showSet } from '../../../functions/faces/show-set/handler';
@@ -237,7 +238,8 @@ describe('faces', () => {
 describe('capacity and concurrency', () => {
   it('keeps face_number exact under concurrent adds and stops at the capacity (FRS.0306)', async () => {
     await call(createSet, { ...base(), json: { face_set_name: 'small', face_set_capacity: 3 } });
-    const results = await Promise.all(Array.from({ length: 5 }, () => call(addFaces, { ...base('small'), json: { image_base64: personB } })));
+    // Five different adds (an add of the same image and external_image_id twice is one add: see below).
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => call(addFaces, { ...base('small'), json: { image_base64: personB, external_image_id: `photo-${i}` } })));
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(3);
     for (const r of results.filter((x) => x.status !== 200)) {
@@ -249,6 +251,27 @@ describe('capacity and concurrency', () => {
     // Rows of the refused adds are gone: only committed faces are searchable.
     const hits = await call(search, { ...base('small'), json: { image_base64: personB, top_n: 10 } });
     expect(hits.body.faces).toHaveLength(3);
+  });
+
+  it('stores a request sent twice at once, then retried, once (the retry answers the stored faces)', async () => {
+    await call(createSet, { ...base(), json: { face_set_name: 'retry' } });
+    const req = { ...base('retry'), json: { image_base64: personB, external_image_id: 'cam-7' } };
+    const [a, b] = await Promise.all([call(addFaces, req), call(addFaces, req)]);
+    const retry = await call(addFaces, req);
+    for (const r of [a, b, retry]) expect(r.status).toBe(200);
+    const ids = [a, b, retry].map((r) => r.body.faces.map((f: { face_id: string }) => f.face_id).join());
+    expect(new Set(ids).size).toBe(1);
+    expect((await call(showSet, { ...base('retry'), method: 'GET' })).body.face_set_info.face_number).toBe(1);
+    const set = await getFaceSet(env.stores, projectId, 'retry');
+    // One image and one row are left: the losers' copies were removed, the winner's were not.
+    expect(await env.stores.objects.list(`data/${projectId}/face-sets/${set.faceSetId}/`)).toHaveLength(1);
+    expect(await (await env.stores.vectors.open(`faces_${projectId}_${set.faceSetId}`))!.count()).toBe(1);
+    const hits = await call(search, { ...base('retry'), json: { image_base64: personB } });
+    expect(hits.body.faces).toHaveLength(1);
+    // Another external_image_id is another add.
+    const other = await call(addFaces, { ...base('retry'), json: { image_base64: personB, external_image_id: 'cam-8' } });
+    expect(other.body.faces[0].face_id).not.toBe(a.body.faces[0].face_id);
+    await call(deleteSet, { ...base('retry'), method: 'DELETE' });
   });
 
   it('deletes a set with its faces, vectors and images', async () => {

@@ -20,7 +20,7 @@ import { intakeImage } from '../../../lib/images';
 import { IMAGE_LIMITS } from '../../../lib/faces/contract';
 import { readImage } from '../../../lib/faces/image-source';
 import { faceModel } from '../../../lib/vision/face-model';
-import type { Stores, VectorStore } from '../../../lib/store/ports';
+import type { Stores, VectorStore, VectorTable } from '../../../lib/store/ports';
 
 const demo = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
 
@@ -150,20 +150,21 @@ describe('face model', () => {
 describe('write protocol', () => {
   it('a face whose vector write failed never appears in the metadata', async () => {
     const before = (await call(showSet, { ...base('intake'), method: 'GET' })).body.face_set_info.face_number;
+    const failing = (t: VectorTable): VectorTable =>
+      Object.assign(Object.create(Object.getPrototypeOf(t)), t, {
+        upsert: async () => {
+          throw new Error('simulated LanceDB outage');
+        },
+      });
     const failingVectors: VectorStore = {
       ...env.stores.vectors,
       list: () => env.stores.vectors.list(),
       drop: (n) => env.stores.vectors.drop(n),
       ping: () => env.stores.vectors.ping(),
-      openOrCreate: (n, r) => env.stores.vectors.openOrCreate(n, r),
+      openOrCreate: async (n, r) => failing(await env.stores.vectors.openOrCreate(n, r)),
       async open(name) {
         const t = await env.stores.vectors.open(name);
-        if (!t) return t;
-        return Object.assign(Object.create(Object.getPrototypeOf(t)), t, {
-          upsert: async () => {
-            throw new Error('simulated LanceDB outage');
-          },
-        });
+        return t && failing(t);
       },
     };
     const stores: Stores = { ...env.stores, vectors: failingVectors };
