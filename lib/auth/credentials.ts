@@ -10,6 +10,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { IrisError } from '../errors';
 import { keys } from '../store/keys';
+import { queryAll } from '../store/query';
 import type { MetadataStore } from '../store/ports';
 import { TTL_ATTRIBUTE } from '../store/table';
 
@@ -46,11 +47,17 @@ export async function createProject(store: MetadataStore, name: string, projectI
   const apiKey = randomBytes(12).toString('base64url');
   const secretKey = randomBytes(24).toString('base64url');
   const ok = await store.transact([
-    { put: { ...keys.project(projectId), projectId, name, createdAt }, condition: { ifNotExists: true } },
+    { put: { ...keys.project(projectId), projectId, name, createdAt, gsi1pk: keys.allProjects, gsi1sk: projectId }, condition: { ifNotExists: true } },
     { put: { ...keys.apiKey(apiKey), apiKey, projectId, secretHash: sha256(secretKey), createdAt }, condition: { ifNotExists: true } },
   ]);
   if (!ok) throw new IrisError('CONFLICT', `project ${projectId} already exists`);
   return { projectId, name, createdAt, apiKey, secretKey };
+}
+
+/** Every project's id, in id order, after `after` when given. */
+export async function listProjectIds(store: MetadataStore, after?: string): Promise<string[]> {
+  const items = await queryAll(store, { index: 'gsi1', pk: keys.allProjects, ...(after ? { sk: { gte: `${after}\u0000` } } : {}) });
+  return items.map((i) => String(i.projectId));
 }
 
 export async function getProject(store: MetadataStore, projectId: string): Promise<Project | null> {

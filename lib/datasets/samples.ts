@@ -304,6 +304,7 @@ export async function putSample(
       }
       throw new IrisError('CONFLICT', 'the sample is being changed concurrently, retry', { codes: { modelarts: CODES.duplicateName } });
     }),
+    { deadline: opts.deadline },
   );
 }
 

@@ -5,6 +5,10 @@
  */
 export const keys = {
   project: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' }),
+  /** gsi1 partition listing every project (for jobs that visit all of them, e.g. the sweep). */
+  allProjects: 'PROJECTS',
+  /** Where the scheduled sweep resumes (the last project it finished). */
+  sweepCursor: { pk: 'SWEEP', sk: 'CURSOR' },
   apiKey: (apiKey: string) => ({ pk: `APIKEY#${apiKey}`, sk: 'APIKEY' }),
   /** Tokens are stored by their SHA-256, never in clear. */
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),

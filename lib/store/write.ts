@@ -199,13 +199,20 @@ export const LEASE_MS = 16 * 60 * 1000;
  * about to commit. A lease left by a dead holder expires after LEASE_MS; a busy lease is waited
  * for (with backoff) up to `waitMs`, then the caller gets a retryable error.
  */
-export async function withLease<T>(metadata: MetadataStore, key: Key, fn: () => Promise<T>, o: { waitMs?: number; now?: () => number } = {}): Promise<T> {
+export async function withLease<T>(
+  metadata: MetadataStore,
+  key: Key,
+  fn: () => Promise<T>,
+  o: { waitMs?: number; now?: () => number; /** The holder's own deadline: the lease outlives it by a little, not by LEASE_MS. */ deadline?: number } = {},
+): Promise<T> {
   const now = o.now ?? Date.now;
+  const holdFor = () => (o.deadline !== undefined ? Math.max(o.deadline - now(), 0) + 5_000 : LEASE_MS);
   const holder = newWriteId(now());
   const giveUp = now() + (o.waitMs ?? 10_000);
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     const t = now();
-    if ((await metadata.put({ ...key, leaseUntil: t + LEASE_MS, holder, ttl: Math.ceil((t + LEASE_MS) / 1000) + 3600 }, { ifBelow: { attr: 'leaseUntil', limit: t } }))) break;
+    const until = t + holdFor();
+    if (await metadata.put({ ...key, leaseUntil: until, holder, ttl: Math.ceil(until / 1000) + 3600 }, { ifBelow: { attr: 'leaseUntil', limit: t } })) break;
     if (now() > giveUp) throw new IrisError('RATE_LIMIT', 'another request is writing the same item: retry it');
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
   }

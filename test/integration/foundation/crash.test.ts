@@ -25,6 +25,7 @@ import { sweepLibrary } from '../../../lib/search/sweep';
 import { datasetKeys, faceSetKeys, libraryKeys } from '../../../lib/store/keys';
 import { queryAll } from '../../../lib/store/query';
 import { faceModel } from '../../../lib/vision/face-model';
+import { sweepAll } from '../../../lib/upkeep/sweep';
 import { Crash, crashingStores } from '../../support/crash';
 import { testEngine, testImage } from '../../support/search-test-engine';
 import { startServices, type TestServices } from '../../support/services';
@@ -161,5 +162,38 @@ describe('datasets: a sample add killed after each step', () => {
       },
     );
     expect(steps).toBeGreaterThanOrEqual(3); // lease, object, commit (+ the lease's release)
+  });
+});
+
+describe('the scheduled sweep', () => {
+  it("finds every family's leftovers in every project, and resumes where a run stopped", async () => {
+    const other = await env.project('crash-2');
+    const lib = await createLibrary(env.stores.metadata, other.projectId, 'product');
+    const ds = await createDataset(env.stores.metadata, other.projectId, {
+      dataset_name: 'left',
+      dataset_type: 0,
+      data_sources: [{ data_type: 0, data_path: '/bucket/in/left/' }],
+      work_path: '/bucket/out/left/',
+    });
+    const engine = testEngine('product');
+    const image = await intakeImage(await testImage(500, { width: 320, height: 320 }), imageLimits('product', 'add'));
+    // Writes killed after their first two steps, in both projects and all three families.
+    const kill = async (fn: (s: ReturnType<typeof crashingStores>) => Promise<unknown>) => expect(fn(crashingStores(env.stores, 2))).rejects.toBeInstanceOf(Crash);
+    await kill((s) => addImage(s, engine, lib, { image, brief: '', labels: {} }));
+    const jpeg = (await testImage(501, { width: 64, height: 64 })).toString('base64');
+    await kill((s) => addSamples(s, ds, { samples: [{ name: 'l.jpg', data: jpeg }] }));
+    const model = await faceModel();
+    const demo = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
+    const face = await intakeImage(await sharp(join(demo, 'sample1.jpg')).extract({ left: 180, top: 60, width: 420, height: 520 }).jpeg().toBuffer(), FACE_LIMITS);
+    await kill((s) => addFaces(s, model, { projectId, name: 'crash', image: face, externalImageId: 'left' }));
+
+    const stopped = await sweepAll(env.stores, { ...LATER(), deadline: Date.now() - 1 });
+    expect(stopped).toMatchObject({ projects: 0, complete: false });
+    const report = await sweepAll(env.stores, LATER());
+    expect(report.complete).toBe(true);
+    const what = report.removed.map((r) => `${r.projectId === projectId ? 'p1' : 'p2'} ${r.what.split(' ').slice(0, -1).join(' ') || r.what}`);
+    expect(new Set(what)).toEqual(new Set(['p2 library', 'p2 dataset', 'p1 face set']));
+    // And a second run finds nothing left.
+    expect((await sweepAll(env.stores, LATER())).removed).toEqual([]);
   });
 });
