@@ -7,6 +7,7 @@ import iamToken from './auth/iam-token';
 import health from './system/health';
 import notFound from './system/not-found';
 import consolePage from './system/console';
+import sweep from './system/sweep';
 import ingestObject from './ingest/on-object';
 import listIngestRecords from './ingest/list-records';
 import searchAdd from './search/add';
@@ -48,7 +49,7 @@ import facesDelete from './faces/delete-faces';
 import facesBatchDelete from './faces/batch-delete';
 
 export const functions: IrisFunction[] = [
-  health, notFound, consolePage, authToken, iamToken, ingestObject, listIngestRecords,
+  health, notFound, consolePage, sweep, authToken, iamToken, ingestObject, listIngestRecords,
   searchAdd, searchSearch, searchUpdate, searchDelete,
   searchCreateLibrary, searchListLibraries, searchUpdateLibrary, searchDeleteLibrary, searchSweepLibrary,
   searchMaintainLibraries,
