@@ -4,8 +4,8 @@
  * objects and nothing lands under `ingest/` (which would re-trigger the importer).
  */
 import { IrisError } from '../errors';
-import { PREFIX } from '../deploy/types';
 import { CODES } from './contract';
+import { objectKeys } from '../store/keys';
 
 const SEGMENT = /^[^\\\u0000-\u001f]+$/;
 
@@ -22,7 +22,7 @@ export function normalizeBucketPath(path: string, field: string, dir: boolean): 
   return `/${parts.join('/')}${dir ? '/' : ''}`;
 }
 
-export const objectKeyOf = (projectId: string, bucketPath: string): string => `${PREFIX.data}${projectId}${bucketPath}`;
+export const objectKeyOf = (projectId: string, bucketPath: string): string => objectKeys.bucketPath(projectId, bucketPath);
 
 /** The folder a dataset owns inside its work path: uploaded samples, hard examples, thumbnails. */
 export const datasetFolder = (workPath: string, datasetId: string): string => `${workPath}dataset-${datasetId}/`;

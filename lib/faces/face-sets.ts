@@ -4,7 +4,7 @@
  * or delete face items) plus one LanceDB table named by the set's id.
  */
 import { randomBytes } from 'node:crypto';
-import { faceSetKeys } from '../store/keys';
+import { faceSetKeys, objectKeys } from '../store/keys';
 import type { Item, Stores, VectorTable } from '../store/ports';
 import { DEFAULT_CAPACITY, frsError } from './contract';
 import { parseSchema, placeholderColumns, schemaView, type FieldSchema } from './fields';
@@ -32,7 +32,7 @@ export function shortId(length = 8): string {
 }
 
 export const faceTableName = (set: Pick<FaceSet, 'projectId' | 'faceSetId'>) => `faces_${set.projectId}_${set.faceSetId}`;
-export const faceObjectPrefix = (set: Pick<FaceSet, 'projectId' | 'faceSetId'>) => `data/${set.projectId}/face-sets/${set.faceSetId}/`;
+export const faceObjectPrefix = (set: Pick<FaceSet, 'projectId' | 'faceSetId'>) => objectKeys.faceSet(set.projectId, set.faceSetId);
 
 const fromItem = (item: Item): FaceSet => ({
   projectId: item.projectId as string,

@@ -7,6 +7,7 @@ import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '.
 import type { ObjectStore } from '../store/ports';
 import { IrisError } from '../errors';
 import { IMAGE_LIMITS, MAX_BASE64_CHARS, MAX_URL_CHARS, frsError } from './contract';
+import { objectKeys } from '../store/keys';
 
 export interface ImageInput {
   image_base64?: string;
@@ -51,7 +52,7 @@ async function readOwnObject(url: string, ctx: { projectId: string; bucket: stri
   const refuse = (why: string) => new IrisError('IMAGE_URL', `image_url: ${why}`, { field: 'image_url' });
   if (!m) throw refuse('malformed s3:// URL');
   const [, bucket, key] = m;
-  const own = key.startsWith(`data/${ctx.projectId}/`) || key.startsWith(`ingest/${ctx.projectId}/`);
+  const own = key.startsWith(objectKeys.project(ctx.projectId)) || key.startsWith(objectKeys.ingest(ctx.projectId));
   if (bucket !== ctx.bucket || !own || key.includes('..')) throw refuse('only objects of this project in this deployment\'s bucket can be read');
   const obj = await ctx.objects.get(key);
   if (!obj) throw refuse('object not found');

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IrisError } from '../errors';
-import { libraryKeys } from '../store/keys';
+import { libraryKeys, objectKeys } from '../store/keys';
 import type { MetadataStore, Stores } from '../store/ports';
 import { DEFAULT_CAPACITY, MAX_CAPACITY } from './contract';
 import type { LibraryKind } from './engine';
@@ -31,7 +31,7 @@ export const libraryTable = (lib: Pick<Library, 'projectId' | 'kind' | 'generati
   `imgsearch_${lib.projectId}_${lib.kind}_${lib.generation}`;
 
 export const libraryObjectPrefix = (lib: Pick<Library, 'projectId' | 'kind' | 'generation'>): string =>
-  `data/${lib.projectId}/libraries/${lib.kind}/${lib.generation}/`;
+  objectKeys.library(lib.projectId, lib.kind, lib.generation);
 
 const toLibrary = (item: Record<string, unknown>): Library => ({
   projectId: String(item.projectId),

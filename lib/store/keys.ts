@@ -98,3 +98,24 @@ export const faceSetKeys = {
   facePartition: (projectId: string, faceSetId: string) => `FACE#${projectId}#${faceSetId}`,
   face: (projectId: string, faceSetId: string, faceId: string) => ({ pk: `FACE#${projectId}#${faceSetId}`, sk: `FACE#${faceId}` }),
 } as const;
+
+/**
+ * The bucket's object layout, beside the table's: every stored file of a project lives under
+ * `data/{project}/`, every bulk upload under `ingest/{project}/` (which triggers the importer), and
+ * IAM scopes and triggers are built from these prefixes (lib/deploy/types.ts PREFIX).
+ *
+ *   data/{project}/libraries/{kind}/{generation}/{imageId}.{writeId}.{ext}   library images (+ .sidecar)
+ *   data/{project}/face-sets/{faceSetId}/{writeId}.{ext}                     face-set photos
+ *   data/{project}{bucket path}                                              dataset samples, at the
+ *                                                                            path ModelArts shows
+ */
+export const objectKeys = {
+  /** Everything a project stores. */
+  project: (projectId: string) => `data/${projectId}/`,
+  /** Everything a project has uploaded for import. */
+  ingest: (projectId: string) => `ingest/${projectId}/`,
+  library: (projectId: string, kind: string, generation: string) => `data/${projectId}/libraries/${kind}/${generation}/`,
+  faceSet: (projectId: string, faceSetId: string) => `data/${projectId}/face-sets/${faceSetId}/`,
+  /** A ModelArts-style bucket path (`/bucket/dir/file.jpg`) of the project. */
+  bucketPath: (projectId: string, path: string) => `data/${projectId}${path}`,
+} as const;
