@@ -86,6 +86,9 @@ const decodeCursor = (c: string | undefined): Record<string, unknown> | undefine
   }
 };
 
+/** The lock item of emulated transactions (local only; AWS has real transactions). */
+const LOCAL_TX_LOCK = { pk: 'IRIS#LOCAL', sk: 'TXLOCK' };
+
 /** Evaluates a WriteCondition against an item read beforehand (emulated transactions only). */
 function holds(c: WriteCondition | undefined, item: Item | null): boolean {
   if (!c) return true;
@@ -259,6 +262,24 @@ export class DynamoMetadataStore implements MetadataStore {
    * always takes the real, atomic path above.
    */
   private async emulatedTransact(ops: TransactOp[]): Promise<boolean> {
+    // Emulated transactions are serialised through one lock item, across every process that
+    // shares the local table (serverless-offline's workers, tests): without it, a transaction
+    // that fails half-way restores its "before" images over a concurrent one's writes (seen: a
+    // face counter losing a concurrent add's increment).
+    const holder = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      const now = Date.now();
+      if (await this.put({ ...LOCAL_TX_LOCK, until: now + 10_000, holder }, { ifBelow: { attr: 'until', limit: now } })) break;
+      await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+    }
+    try {
+      return await this.emulatedTransactLocked(ops);
+    } finally {
+      await this.delete(LOCAL_TX_LOCK, { ifMatch: { holder } }).catch(() => undefined);
+    }
+  }
+
+  private async emulatedTransactLocked(ops: TransactOp[]): Promise<boolean> {
     const keyOf = (op: TransactOp): Key => ('put' in op ? { pk: String(op.put.pk), sk: String(op.put.sk) } : 'update' in op ? op.update : 'delete' in op ? op.delete : op.check);
     const before = await Promise.all(ops.map((op) => this.get(keyOf(op))));
     if (!ops.every((op, i) => holds(op.condition, before[i]))) return false;
