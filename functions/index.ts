@@ -9,6 +9,8 @@ import { catalog } from '../lib/deploy/functions';
 import health from './system/health';
 import notFound from './system/not-found';
 import consolePage from './system/console';
+import openapi from './system/openapi';
+import apiDocs from './system/docs';
 import authToken from './auth/token';
 import iamToken from './auth/iam-token';
 import ingestObject from './ingest/on-object';
@@ -55,6 +57,8 @@ export const functions = catalog({
   'system/health': health,
   'system/not-found': notFound,
   'system/console': consolePage,
+  'system/openapi': openapi,
+  'system/docs': apiDocs,
   'auth/token': authToken,
   'auth/iam-token': iamToken,
   'ingest/on-object': ingestObject,

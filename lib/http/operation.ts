@@ -73,13 +73,13 @@ export interface HttpOperationDeclaration<S extends z.ZodType = z.ZodType> exten
   schema?: S;
   /** The success body, for the API description. */
   response?: z.ZodType;
+  /** Content type of the success body when it is not JSON (a page, a script). */
+  responseType?: string;
   /** Body media types accepted; default JSON (form for Baidu and OAuth). */
   bodyTypes?: readonly BodyType[];
   maxBodyBytes?: number;
   /** Summary line in the API description (default: the description). */
   summary?: string;
-  /** Left out of the API description (pages, not API). */
-  hidden?: boolean;
   run: (req: ApiRequest<z.output<S>>) => Promise<ApiResponse | object>;
 }
 

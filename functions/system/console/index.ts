@@ -9,7 +9,7 @@ export default defineOperation({
   path: ['/console', '/'],
   family: 'plain',
   auth: 'none',
-  hidden: true,
+  responseType: 'text/html',
   run: async () => ({
     statusCode: 200,
     headers: {
