@@ -53,7 +53,8 @@ import facesUpdate from './faces/update-face';
 import facesDelete from './faces/delete-faces';
 import facesBatchDelete from './faces/batch-delete';
 
-export const functions = catalog({
+/** Each folder's declaration. */
+export const declarations = {
   'system/health': health,
   'system/not-found': notFound,
   'system/console': consolePage,
@@ -100,4 +101,6 @@ export const functions = catalog({
   'faces/update-face': facesUpdate,
   'faces/delete-faces': facesDelete,
   'faces/batch-delete': facesBatchDelete,
-});
+};
+
+export const functions = catalog(declarations);
