@@ -2035,16 +2035,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done, no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
+                content?: never;
             };
             /** @description error in the modelarts envelope */
             default: {
@@ -2126,7 +2122,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        libraries: {
+                            capacity: number;
+                            create_date: string;
+                            image_count: number;
+                            /** @enum {string} */
+                            kind: "same_hq" | "similar" | "product" | "picturebook" | "materiel";
+                        }[];
                     };
                 };
             };
@@ -2161,13 +2163,19 @@ export interface operations {
         };
         responses: {
             /** @description success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        library: {
+                            capacity: number;
+                            create_date: string;
+                            image_count: number;
+                            /** @enum {string} */
+                            kind: "same_hq" | "similar" | "product" | "picturebook" | "materiel";
+                        };
                     };
                 };
             };
@@ -2407,7 +2415,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        dataset_id: string;
                     };
                 };
             };
@@ -2526,16 +2534,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
-            200: {
+            /** @description done, no body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
+                content?: never;
             };
             /** @description error in the modelarts envelope */
             default: {
@@ -3205,7 +3209,7 @@ export interface operations {
         };
         responses: {
             /** @description success */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -127,8 +127,9 @@ function responses(op: HttpOperation<any>): JsonSchema {
     // Baidu answers errors with HTTP 200 too: the body is either the result or the error.
     return { '200': { description: 'the result, or an error envelope', content: { 'application/json': { schema: { anyOf: [success, error] } } } } };
   }
+  const status = String(op.status ?? 200);
   return {
-    '200': { description: 'success', content: { [successType]: { schema: success } } },
+    [status]: status === '204' ? { description: 'done, no body' } : { description: 'success', content: { [successType]: { schema: success } } },
     default: { description: `error in the ${op.family} envelope`, content: { 'application/json': { schema: error } } },
   };
 }

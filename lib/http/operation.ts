@@ -73,6 +73,8 @@ export interface HttpOperationDeclaration<S extends z.ZodType = z.ZodType> exten
   schema?: S;
   /** The success body, for the API description. */
   response?: z.ZodType;
+  /** HTTP status of a success, for the API description (default 200; 204 has no body). */
+  status?: 200 | 201 | 202 | 204;
   /** Content type of the success body when it is not JSON (a page, a script). */
   responseType?: string;
   /** Body media types accepted; default JSON (form for Baidu and OAuth). */

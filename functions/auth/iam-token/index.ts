@@ -34,6 +34,7 @@ export default defineOperation({
   family: 'iam',
   auth: 'none',
   schema,
+  status: 201,
   run: async ({ input, stores }) => {
     const { user } = input.body.auth.identity.password;
     const projectId = await verifyKeyPair(stores.metadata, user.name, user.password);

@@ -27,6 +27,7 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'huawei-token',
   schema,
+  response: z.object({ dataset_id: z.string() }),
   run: async ({ input, projectId, stores }) => {
     const ds = await createDataset(stores.metadata, projectId, input.body);
     return { dataset_id: ds.datasetId };

@@ -19,6 +19,7 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'huawei-token',
   schema,
+  status: 204,
   run: async ({ input, projectId, stores }) => {
     const done = await deleteDataset(stores, projectId, input.path.dataset_id);
     return { statusCode: 204, body: undefined, headers: { 'x-iris-purge': done ? 'done' : 'pending' } };

@@ -15,6 +15,7 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'huawei-token',
   schema,
+  status: 204,
   run: async ({ input, projectId, stores }) => {
     await deleteConfig(stores.metadata, projectId, input.path.config_id);
     return { statusCode: 204, body: undefined };

@@ -1,7 +1,7 @@
 import { defineOperation } from '../../../lib/http/operation';
 import type { LibraryKind } from '../../../lib/search/engine';
 import { createLibrary } from '../../../lib/search/library';
-import { libraryView } from '../library-view';
+import { libraryView, libraryViewSchema } from '../library-view';
 import { z } from 'zod';
 import { LIBRARY_KINDS, MAX_CAPACITY } from '../../../lib/search/contract';
 
@@ -23,6 +23,8 @@ export default defineOperation({
   family: 'plain',
   auth: 'huawei-token',
   schema,
+  status: 201,
+  response: z.object({ library: libraryViewSchema }),
   run: async ({ input, projectId, stores }) => {
     const lib = await createLibrary(stores.metadata, projectId, input.body.kind as LibraryKind, input.body.capacity);
     return { statusCode: 201, body: { library: libraryView(lib) } };

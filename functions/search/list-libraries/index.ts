@@ -1,6 +1,6 @@
 import { defineOperation } from '../../../lib/http/operation';
 import { listLibraries } from '../../../lib/search/library';
-import { libraryView } from '../library-view';
+import { libraryView, libraryViewSchema } from '../library-view';
 import { z } from 'zod';
 
 /** GET /v1/{project_id}/image-libraries */
@@ -15,6 +15,7 @@ export default defineOperation({
   family: 'plain',
   auth: 'huawei-token',
   schema,
+  response: z.object({ libraries: z.array(libraryViewSchema) }),
   run: async ({ projectId, stores }) => ({ libraries: (await listLibraries(stores.metadata, projectId)).map(libraryView) }),
   access: { table: ['read'] },
   memory: 256,
