@@ -1,5 +1,5 @@
 /**
- * Device-side filters that decide whether a frame is a hard example (REFERENCE "Hard examples"):
+ * Device-side filters that decide whether a frame is a hard example (HiLens documentation, "Hard examples"):
  * classification by the top confidence or the cross-entropy (entropy) of the class probabilities,
  * detection by box scores that fall between a "sure" and a "noise" threshold. `thr` is the
  * configuration's `setting_config.thr`.
@@ -23,7 +23,7 @@ export const normalizedEntropy = (probs: ArrayLike<number>): number => (probs.le
 
 export interface ClassificationHardness {
   hard: boolean;
-  /** 1 − top probability, in [0,1]: the seed's @modelarts:hard_coefficient. */
+  /** 1 − top probability, in [0,1]: ModelArts' @modelarts:hard_coefficient. */
   coefficient: number;
   /** Seed hard reason ids: 1 = low confidence. */
   reasons: number[];

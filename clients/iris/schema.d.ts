@@ -652,7 +652,7 @@ export interface paths {
         get: operations["listSamples"];
         /** Updates sample labels and metadata in batches (ModelArts) */
         put: operations["updateSamples"];
-        /** Adds samples in batches (ModelArts, seed 001) */
+        /** Adds samples in batches (ModelArts) */
         post: operations["addSamples"];
         delete?: never;
         options?: never;
@@ -739,7 +739,7 @@ export interface paths {
         };
         /** FRS query faces */
         get: operations["facesQuery"];
-        /** FRS update face (seed 004) */
+        /** FRS update face */
         put: operations["facesUpdate"];
         /** FRS add faces */
         post: operations["facesAdd"];
@@ -3022,6 +3022,16 @@ export interface operations {
                     image_url?: string;
                     single?: boolean;
                 };
+                "multipart/form-data": {
+                    external_fields?: {
+                        [key: string]: unknown;
+                    };
+                    external_image_id?: string;
+                    image_base64?: string;
+                    image_file?: unknown;
+                    image_url?: string;
+                    single?: boolean;
+                };
             };
         };
         responses: {
@@ -3134,6 +3144,21 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    face_id?: string;
+                    filter?: string;
+                    image_base64?: string;
+                    image_file?: unknown;
+                    image_url?: string;
+                    return_fields?: string[];
+                    sort?: {
+                        [key: string]: string;
+                    }[];
+                    /** @default 0 */
+                    threshold?: number;
+                    /** @default 10 */
+                    top_n?: number;
+                };
+                "multipart/form-data": {
                     face_id?: string;
                     filter?: string;
                     image_base64?: string;

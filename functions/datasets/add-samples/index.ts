@@ -6,7 +6,7 @@ import { MAX_BATCH } from '../../../lib/datasets/contract';
 import { datasetPath } from '../../../lib/datasets/params';
 
 /**
- * POST …/datasets/{dataset_id}/data-annotations/samples (seed 001 table 2). Each sample is
+ * POST …/datasets/{dataset_id}/data-annotations/samples (ModelArts API reference, "Adding Samples in Batches"). Each sample is
  * validated on its own in lib/datasets/sample-input.ts so that a bad one gets its own result.
  */
 const separator = z
@@ -32,7 +32,7 @@ const schema = z.object({
 /** POST …/data-annotations/samples → { success, results: [{ success, name, info | error_code, error_msg }] } */
 export default defineOperation({
   name: 'addSamples',
-  description: 'Adds samples in batches (ModelArts, seed 001)',
+  description: 'Adds samples in batches (ModelArts)',
   method: 'POST',
   path: '/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples',
   family: 'modelarts',

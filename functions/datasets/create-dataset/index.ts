@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DESCRIPTION_MAX } from '../../../lib/datasets/contract';
 import { datasetLabel, datasetType, projectPath } from '../../../lib/datasets/params';
 
-/** POST /v2/{project_id}/datasets (REFERENCE "create dataset"). */
+/** POST /v2/{project_id}/datasets (ModelArts API reference, "Creating a Dataset"). */
 const schema = z.object({
   path: projectPath,
   body: z.object({

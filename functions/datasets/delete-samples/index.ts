@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MAX_BATCH } from '../../../lib/datasets/contract';
 import { datasetPath } from '../../../lib/datasets/params';
 
-/** POST …/data-annotations/samples/delete (REFERENCE "delete samples"). */
+/** POST …/data-annotations/samples/delete (ModelArts API reference, "Deleting Samples in Batches"). */
 const schema = z.object({
   path: datasetPath,
   body: z.object({

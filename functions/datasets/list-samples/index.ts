@@ -7,7 +7,7 @@ import { datasetPath, queryBool } from '../../../lib/datasets/params';
 
 const score = z.coerce.number().min(0).max(1);
 
-/** GET …/data-annotations/samples (REFERENCE "list samples"); `only_hard` is Iris's addition. */
+/** GET …/data-annotations/samples (ModelArts API reference, "Querying the Sample List"); `only_hard` is Iris's addition. */
 const schema = z.object({
   path: datasetPath,
   query: z

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { MAX_BATCH, SAMPLE_USAGES } from '../../../lib/datasets/contract';
 import { datasetPath } from '../../../lib/datasets/params';
 
-/** PUT …/data-annotations/samples (REFERENCE "update sample labels"); labels and metadata are checked per sample. */
+/** PUT …/data-annotations/samples (ModelArts API reference, "Updating Sample Labels in Batches"); labels and metadata are checked per sample. */
 const schema = z.object({
   path: datasetPath,
   body: z.object({

@@ -14,6 +14,8 @@ export default defineOperation({
   path: '/v2/{project_id}/face-sets/{face_set_name}/faces',
   family: 'frs',
   auth: 'huawei-token',
+  // FRS takes an image as base64 or URL in JSON, or as a file in a multipart form.
+  bodyTypes: ['json', 'multipart'],
   schema: addFacesSchema,
   // Load the face model while the first request is on its way.
   warm: faceModel,

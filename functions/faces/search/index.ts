@@ -15,6 +15,8 @@ export default defineOperation({
   path: '/v2/{project_id}/face-sets/{face_set_name}/search',
   family: 'frs',
   auth: 'huawei-token',
+  // FRS takes an image as base64 or URL in JSON, or as a file in a multipart form.
+  bodyTypes: ['json', 'multipart'],
   schema: searchFacesSchema.superRefine(
     rule(({ body }) => body.face_id === undefined || !hasImage(body), () => frsError.badParam('face_id', 'give either face_id or an image, not both')),
   ),

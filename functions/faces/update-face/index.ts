@@ -2,10 +2,10 @@ import { defineOperation } from '../../../lib/http/operation';
 import { updateFace } from '../../../lib/faces/faces';
 import { updateFaceSchema } from '../../../lib/faces/schema';
 
-/** PUT /v2/{project_id}/face-sets/{face_set_name}/faces — seed 004. */
+/** PUT /v2/{project_id}/face-sets/{face_set_name}/faces (FRS API reference, "Updating a Face"). */
 export default defineOperation({
   name: 'facesUpdate',
-  description: 'FRS update face (seed 004)',
+  description: 'FRS update face',
   method: 'PUT',
   path: '/v2/{project_id}/face-sets/{face_set_name}/faces',
   family: 'frs',

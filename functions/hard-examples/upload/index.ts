@@ -24,7 +24,7 @@ const schema = z.object({
     model_name: z.string().min(1).max(1024),
     camera_name: z.string().min(1).max(1024),
     format: z.enum(['nv21', 'nv12', 'jpeg']).default('nv21'),
-    /** Optional, from the device's is-hard filter (seed 001 table 10). */
+    /** Optional, from the device's is-hard filter (HiLens hard-example settings). */
     hard_coefficient: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().min(0).max(1)).optional(),
     hard_reasons: z
       .string()
