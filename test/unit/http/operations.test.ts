@@ -3,6 +3,8 @@
  * like the real ones gets a function config, a role, a route-family entry and an OpenAPI path,
  * and answers through the shared stack; unknown routes answer in their family's envelope.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { declarations, functions } from '../../../functions';
@@ -102,6 +104,27 @@ describe('a new operation is one folder and one entry', () => {
     expect(cron.config.events).toEqual([{ schedule: 'rate(1 day)' }]);
     expect(cron.config.handler).toBe('functions/x/nightly/handler.main');
   });
+});
+
+describe('functions/index.ts', () => {
+  const ROOT = join(import.meta.dirname, '../../../functions');
+  const folders = readdirSync(ROOT, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((area) => readdirSync(join(ROOT, area.name), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${area.name}/${d.name}`))
+    .filter((folder) => existsSync(join(ROOT, folder, 'index.ts')));
+
+  it('lists every operation folder once, under its own folder name', () => {
+    expect(Object.keys(declarations).sort()).toEqual(folders.sort());
+  });
+
+  it("gives every folder a Lambda entry that runs that folder's own declaration", async () => {
+    for (const folder of folders) {
+      const entry = await import(join(ROOT, folder, 'handler.ts'));
+      const own = (await import(join(ROOT, folder, 'index.ts'))).default;
+      expect(typeof entry.main, folder).toBe('function');
+      expect(own, folder).toBe(declarations[folder as keyof typeof declarations]);
+    }
+  }, 60_000);
 });
 
 describe('unknown routes', () => {
