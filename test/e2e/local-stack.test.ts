@@ -176,7 +176,7 @@ describe('the local stack', () => {
     // Errors come back in the family's envelope, typed as such.
     const missing = await iris.GET('/v2/{project_id}/datasets/{dataset_id}', { params: { path: { project_id, dataset_id: 'no-such-dataset' } } });
     expect(missing.response.status).toBe(404);
-    expect(missing.error?.error_code).toBe('ModelArts.0102');
+    expect(missing.error?.error_code).toBe('ModelArts.4352');
   }, 120_000);
 
   it('serves /openapi.json as committed and an unknown hard-sample-config sub-route in the ModelArts envelope', async () => {
