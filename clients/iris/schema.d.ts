@@ -807,15 +807,54 @@ export interface components {
     schemas: {
         /** @description Baidu AI open platform error (answered with HTTP 200, as Baidu does). */
         BaiduError: {
-            /** @enum {integer} */
-            error_code: 3 | 6 | 18 | 19 | 100 | 110 | 111 | 216017 | 216100 | 216101 | 216103 | 216200 | 216201 | 216202 | 216203 | 216630 | 216681 | 282000;
+            /**
+             * @description The family's codes: 3, 6, 18, 19, 100, 110, 111, 216017, 216100, 216101, 216103, 216200, 216201, 216202, 216203, 216630, 216681, 282000; operations may answer more specific codes of the family.
+             * @example 3
+             * @example 6
+             * @example 18
+             * @example 19
+             * @example 100
+             * @example 110
+             * @example 111
+             * @example 216017
+             * @example 216100
+             * @example 216101
+             * @example 216103
+             * @example 216200
+             * @example 216201
+             * @example 216202
+             * @example 216203
+             * @example 216630
+             * @example 216681
+             * @example 282000
+             */
+            error_code: number;
             error_msg: string;
             log_id: number;
         };
         /** @description Huawei FRS error. */
         FrsError: {
-            /** @enum {string} */
-            error_code: "FRS.0002" | "FRS.0010" | "FRS.0011" | "FRS.0012" | "FRS.0013" | "FRS.0014" | "FRS.0015" | "FRS.0016" | "FRS.0017" | "FRS.0018" | "FRS.0020" | "FRS.0022" | "FRS.0028" | "FRS.0033" | "FRS.0301" | "FRS.0302" | "FRS.0306";
+            /**
+             * @description The family's codes: FRS.0002, FRS.0010, FRS.0011, FRS.0012, FRS.0013, FRS.0014, FRS.0015, FRS.0016, FRS.0017, FRS.0018, FRS.0020, FRS.0022, FRS.0028, FRS.0033, FRS.0301, FRS.0302, FRS.0306; operations may answer more specific codes of the family.
+             * @example FRS.0002
+             * @example FRS.0010
+             * @example FRS.0011
+             * @example FRS.0012
+             * @example FRS.0013
+             * @example FRS.0014
+             * @example FRS.0015
+             * @example FRS.0016
+             * @example FRS.0017
+             * @example FRS.0018
+             * @example FRS.0020
+             * @example FRS.0022
+             * @example FRS.0028
+             * @example FRS.0033
+             * @example FRS.0301
+             * @example FRS.0302
+             * @example FRS.0306
+             */
+            error_code: string;
             error_msg: string;
         };
         /** @description Huawei IAM token error. */
@@ -828,8 +867,21 @@ export interface components {
         };
         /** @description ModelArts / HiLens error (APIG.xxxx for the API gateway in front of the service). */
         ModelArtsError: {
-            /** @enum {string} */
-            error_code: "APIG.0101" | "APIG.0301" | "APIG.0307" | "APIG.0308" | "APIG.1000" | "ModelArts.0010" | "ModelArts.0102" | "ModelArts.0103" | "ModelArts.0104" | "ModelArts.0106" | "ModelArts.0107";
+            /**
+             * @description The family's codes: APIG.0101, APIG.0301, APIG.0307, APIG.0308, APIG.1000, ModelArts.0010, ModelArts.0102, ModelArts.0103, ModelArts.0104, ModelArts.0106, ModelArts.0107; operations may answer more specific codes of the family.
+             * @example APIG.0101
+             * @example APIG.0301
+             * @example APIG.0307
+             * @example APIG.0308
+             * @example APIG.1000
+             * @example ModelArts.0010
+             * @example ModelArts.0102
+             * @example ModelArts.0103
+             * @example ModelArts.0104
+             * @example ModelArts.0106
+             * @example ModelArts.0107
+             */
+            error_code: string;
             error_msg: string;
         };
         /** @description OAuth 2.0 token endpoint error (RFC 6749 section 5.2). */
@@ -846,8 +898,20 @@ export interface components {
         };
         /** @description Classification error (10000 is success). */
         PredictError: {
-            /** @enum {integer} */
-            code: -2 | 1100 | 2000 | 2100 | 10310 | 10311 | 10440 | 10441 | 10442 | 10443;
+            /**
+             * @description The family's codes: -2, 1100, 2000, 2100, 10310, 10311, 10440, 10441, 10442, 10443; operations may answer more specific codes of the family.
+             * @example -2
+             * @example 1100
+             * @example 2000
+             * @example 2100
+             * @example 10310
+             * @example 10311
+             * @example 10440
+             * @example 10441
+             * @example 10442
+             * @example 10443
+             */
+            code: number;
             message: string;
         };
     };

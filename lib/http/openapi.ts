@@ -25,6 +25,16 @@ const FLAT_FAMILIES: readonly Family[] = ['baidu', 'oauth'];
 
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
 
+/**
+ * A code field listing the family table's codes. Not an enum: an operation may answer a more
+ * specific code of the same family (e.g. ModelArts.4352 "dataset does not exist", Baidu 216681).
+ */
+const codeField = (type: 'string' | 'integer', codes: Array<string | number>): JsonSchema => ({
+  type,
+  examples: codes,
+  description: `The family's codes: ${codes.join(', ')}; operations may answer more specific codes of the family.`,
+});
+
 /** Each family's error envelope, with the codes it answers. */
 export function errorSchemas(): Record<string, JsonSchema> {
   const frs = uniq(Object.values(frsCodes).map(([c]) => c)).sort();
@@ -36,25 +46,25 @@ export function errorSchemas(): Record<string, JsonSchema> {
       type: 'object',
       description: 'Baidu AI open platform error (answered with HTTP 200, as Baidu does).',
       required: ['error_code', 'error_msg', 'log_id'],
-      properties: { error_code: { type: 'integer', enum: baidu }, error_msg: { type: 'string' }, log_id: { type: 'integer' } },
+      properties: { error_code: codeField('integer', baidu), error_msg: { type: 'string' }, log_id: { type: 'integer' } },
     },
     FrsError: {
       type: 'object',
       description: 'Huawei FRS error.',
       required: ['error_code', 'error_msg'],
-      properties: { error_code: { type: 'string', enum: frs }, error_msg: { type: 'string' } },
+      properties: { error_code: codeField('string', frs), error_msg: { type: 'string' } },
     },
     ModelArtsError: {
       type: 'object',
       description: 'ModelArts / HiLens error (APIG.xxxx for the API gateway in front of the service).',
       required: ['error_code', 'error_msg'],
-      properties: { error_code: { type: 'string', enum: modelarts }, error_msg: { type: 'string' } },
+      properties: { error_code: codeField('string', modelarts), error_msg: { type: 'string' } },
     },
     PredictError: {
       type: 'object',
       description: `Classification error (${PREDICT_OK} is success).`,
       required: ['code', 'message'],
-      properties: { code: { type: 'integer', enum: predict }, message: { type: 'string' } },
+      properties: { code: codeField('integer', predict), message: { type: 'string' } },
     },
     OAuthError: {
       type: 'object',

@@ -55,9 +55,9 @@ describe('the OpenAPI description', () => {
 
   it("carries each family's error envelope with its codes", () => {
     const s = doc.components.schemas;
-    expect(s.FrsError.properties.error_code.enum).toEqual(expect.arrayContaining(Object.values(frsCodes).map(([c]) => c)));
-    expect(s.ModelArtsError.properties.error_code.enum).toEqual(expect.arrayContaining(Object.values(modelartsCodes).map(([c]) => c)));
-    expect(s.BaiduError.properties.error_code.enum).toEqual(expect.arrayContaining(Object.values(baiduCodes)));
+    expect(s.FrsError.properties.error_code.examples).toEqual(expect.arrayContaining(Object.values(frsCodes).map(([c]) => c)));
+    expect(s.ModelArtsError.properties.error_code.examples).toEqual(expect.arrayContaining(Object.values(modelartsCodes).map(([c]) => c)));
+    expect(s.BaiduError.properties.error_code.examples).toEqual(expect.arrayContaining(Object.values(baiduCodes)));
     expect(doc.paths['/v2/{project_id}/datasets'].post.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ModelArtsError' });
   });
 
