@@ -1879,11 +1879,7 @@ export interface operations {
                      * @enum {string}
                      */
                     format?: "nv21" | "nv12" | "jpeg";
-                    frame: ({
-                        content: unknown;
-                    } & {
-                        [key: string]: unknown;
-                    }) | string;
+                    frame: string;
                     hard_coefficient?: number | string;
                     hard_reasons?: string;
                     height?: number | string;
@@ -3092,7 +3088,7 @@ export interface operations {
                     };
                     external_image_id?: string;
                     image_base64?: string;
-                    image_file?: unknown;
+                    image_file?: string;
                     image_url?: string;
                     single?: boolean;
                 };
@@ -3226,7 +3222,7 @@ export interface operations {
                     face_id?: string;
                     filter?: string;
                     image_base64?: string;
-                    image_file?: unknown;
+                    image_file?: string;
                     image_url?: string;
                     return_fields?: string[];
                     sort?: {

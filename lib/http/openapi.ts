@@ -126,7 +126,11 @@ function requestBody(op: HttpOperation<any>, method: string, input: JsonSchema |
   if (!body || isEmptyObject(body)) return undefined;
   const types = op.bodyTypes ?? (flat ? (['form'] as const) : (['json'] as const));
   const required = flat ? (body.required ?? []).length > 0 : (input?.required ?? []).includes('body');
-  return { required, content: Object.fromEntries(types.map((t) => [MEDIA[t], { schema: body }])) };
+  // In a multipart body a file field is a part with bytes, whatever the JSON form of that field is.
+  const multipart = op.files?.length
+    ? { ...body, properties: { ...body.properties, ...Object.fromEntries(op.files.map((f) => [f, { type: 'string', contentMediaType: 'application/octet-stream' }])) } }
+    : body;
+  return { required, content: Object.fromEntries(types.map((t) => [MEDIA[t], { schema: t === 'multipart' ? multipart : body }])) };
 }
 
 function responses(op: HttpOperation<any>): JsonSchema {

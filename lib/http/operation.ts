@@ -79,6 +79,8 @@ export interface HttpOperationDeclaration<S extends z.ZodType = z.ZodType> exten
   responseType?: string;
   /** Body media types accepted; default JSON (form for Baidu and OAuth). */
   bodyTypes?: readonly BodyType[];
+  /** Body fields that are file parts in a multipart body (described as binary there). */
+  files?: readonly string[];
   maxBodyBytes?: number;
   /** Summary line in the API description (default: the description). */
   summary?: string;

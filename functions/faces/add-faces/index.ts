@@ -16,6 +16,7 @@ export default defineOperation({
   auth: 'huawei-token',
   // FRS takes an image as base64 or URL in JSON, or as a file in a multipart form.
   bodyTypes: ['json', 'multipart'],
+  files: ['image_file'],
   schema: addFacesSchema,
   // Load the face model while the first request is on its way.
   warm: faceModel,

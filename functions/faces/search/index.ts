@@ -17,6 +17,7 @@ export default defineOperation({
   auth: 'huawei-token',
   // FRS takes an image as base64 or URL in JSON, or as a file in a multipart form.
   bodyTypes: ['json', 'multipart'],
+  files: ['image_file'],
   schema: searchFacesSchema.superRefine(
     rule(({ body }) => body.face_id === undefined || !hasImage(body), () => frsError.badParam('face_id', 'give either face_id or an image, not both')),
   ),

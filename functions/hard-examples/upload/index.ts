@@ -53,6 +53,7 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'none',
   bodyTypes: ['multipart', 'json'],
+  files: ['frame'],
   schema,
   run: async ({ input, stores }) => {
     const { path, body } = input;

@@ -10,7 +10,7 @@ export default defineOperation({
   path: '/openapi.json',
   family: 'plain',
   auth: 'none',
-  run: async () => ({ headers: { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' }, body: document }),
+  run: async () => ({ headers: { 'cache-control': 'no-cache' }, body: document }),
   access: {},
   memory: 128,
 });

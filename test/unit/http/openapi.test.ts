@@ -50,6 +50,8 @@ describe('the OpenAPI description', () => {
     // The hard-example upload takes a multipart frame or JSON.
     const upload = doc.paths['/v1/{project_id}/hard-examples/{config_id}/{upload_key}'].post;
     expect(Object.keys(upload.requestBody.content)).toEqual(['multipart/form-data', 'application/json']);
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.frame).toEqual({ type: 'string', contentMediaType: 'application/octet-stream' });
+    expect(upload.requestBody.content['application/json'].schema.properties.frame.anyOf).toBeDefined();
     expect(upload.security).toEqual([]);
   });
 
