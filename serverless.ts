@@ -4,7 +4,7 @@
  * the same definition locally (scripts/local.ts) against s3rver, dynalite and a LanceDB folder.
  */
 import { functions } from './functions';
-import { buildRole, roleLogicalId } from './lib/deploy/iam';
+import { serverlessFunctions } from './lib/deploy/functions';
 import { PREFIX } from './lib/deploy/types';
 import { tableAttributeDefinitions, tableGlobalSecondaryIndexes, tableKeySchema, TTL_ATTRIBUTE } from './lib/store/table';
 
@@ -56,17 +56,14 @@ const environment: Record<string, unknown> = local
       NODE_OPTIONS: '--enable-source-maps',
     };
 
-const roles: Record<string, unknown> = {};
-const lambdaFunctions: Record<string, unknown> = {};
-for (const fn of functions) {
-  const lambdaName = `${service}-${stage}-${fn.name}`;
-  roles[roleLogicalId(fn.name)] = buildRole({ functionName: fn.name, lambdaName, bucketName, tableLogicalId, access: fn.access });
-  lambdaFunctions[fn.name] = {
-    ...fn.config,
-    role: roleLogicalId(fn.name),
-    ...(fn.access.nativeLayer ? { layers: [{ Ref: 'NativeLambdaLayer' }] } : {}),
-  };
-}
+/** Every function and its role, derived from the operations declared under functions/. */
+const { functions: lambdaFunctions, roles } = serverlessFunctions(functions, {
+  service,
+  stage,
+  bucketName,
+  tableLogicalId,
+  nativeLayerRef: { Ref: 'NativeLambdaLayer' },
+});
 
 const configuration = {
   service,

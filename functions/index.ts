@@ -1,13 +1,19 @@
 /**
- * Every function of the bundle. A new operation is one new folder and one line here.
+ * Every function of the bundle: `folder: declaration`. The folder (under functions/) holds the
+ * operation's declaration (index.ts) and its Lambda entry (handler.ts); everything else — the
+ * serverless config, the IAM role, the middy stack, the unknown-route table, the OpenAPI
+ * description — is derived from the declaration. A new operation is one new folder and one
+ * entry here (its import and its key).
  */
-import type { IrisFunction } from '../lib/deploy/types';
-import authToken from './auth/token';
-import iamToken from './auth/iam-token';
+import { catalog } from '../lib/deploy/functions';
 import health from './system/health';
 import notFound from './system/not-found';
 import consolePage from './system/console';
 import sweep from './system/sweep';
+import openapi from './system/openapi';
+import apiDocs from './system/docs';
+import authToken from './auth/token';
+import iamToken from './auth/iam-token';
 import ingestObject from './ingest/on-object';
 import listIngestRecords from './ingest/list-records';
 import searchAdd from './search/add';
@@ -48,15 +54,55 @@ import facesUpdate from './faces/update-face';
 import facesDelete from './faces/delete-faces';
 import facesBatchDelete from './faces/batch-delete';
 
-export const functions: IrisFunction[] = [
-  health, notFound, consolePage, sweep, authToken, iamToken, ingestObject, listIngestRecords,
-  searchAdd, searchSearch, searchUpdate, searchDelete,
-  searchCreateLibrary, searchListLibraries, searchUpdateLibrary, searchDeleteLibrary, searchSweepLibrary,
-  searchMaintainLibraries,
-  createDataset, listDatasets, showDataset, updateDataset, deleteDataset,
-  addSamples, listSamples, showSample, deleteSamples, updateSamples,
-  createHardSampleConfig, listHardSampleConfigs, showHardSampleConfig, updateHardSampleConfig, deleteHardSampleConfig,
-  hardExampleUploadUrl, uploadHardExample,
-  facesCreateSet, facesListSets, facesShowSet, facesDeleteSet,
-  facesAdd, facesSearch, facesQuery, facesUpdate, facesDelete, facesBatchDelete,
-];
+/** Each folder's declaration. */
+export const declarations = {
+  'system/health': health,
+  'system/not-found': notFound,
+  'system/console': consolePage,
+  'system/sweep': sweep,
+  'system/openapi': openapi,
+  'system/docs': apiDocs,
+  'auth/token': authToken,
+  'auth/iam-token': iamToken,
+  'ingest/on-object': ingestObject,
+  'ingest/list-records': listIngestRecords,
+  'search/add': searchAdd,
+  'search/search': searchSearch,
+  'search/update': searchUpdate,
+  'search/delete': searchDelete,
+  'search/create-library': searchCreateLibrary,
+  'search/list-libraries': searchListLibraries,
+  'search/update-library': searchUpdateLibrary,
+  'search/delete-library': searchDeleteLibrary,
+  'search/sweep-library': searchSweepLibrary,
+  'search/maintain-libraries': searchMaintainLibraries,
+  'datasets/create-dataset': createDataset,
+  'datasets/list-datasets': listDatasets,
+  'datasets/show-dataset': showDataset,
+  'datasets/update-dataset': updateDataset,
+  'datasets/delete-dataset': deleteDataset,
+  'datasets/add-samples': addSamples,
+  'datasets/list-samples': listSamples,
+  'datasets/show-sample': showSample,
+  'datasets/delete-samples': deleteSamples,
+  'datasets/update-samples': updateSamples,
+  'hard-examples/create-config': createHardSampleConfig,
+  'hard-examples/list-configs': listHardSampleConfigs,
+  'hard-examples/show-config': showHardSampleConfig,
+  'hard-examples/update-config': updateHardSampleConfig,
+  'hard-examples/delete-config': deleteHardSampleConfig,
+  'hard-examples/upload-url': hardExampleUploadUrl,
+  'hard-examples/upload': uploadHardExample,
+  'faces/create-set': facesCreateSet,
+  'faces/list-sets': facesListSets,
+  'faces/show-set': facesShowSet,
+  'faces/delete-set': facesDeleteSet,
+  'faces/add-faces': facesAdd,
+  'faces/search': facesSearch,
+  'faces/query-faces': facesQuery,
+  'faces/update-face': facesUpdate,
+  'faces/delete-faces': facesDelete,
+  'faces/batch-delete': facesBatchDelete,
+};
+
+export const functions = catalog(declarations);

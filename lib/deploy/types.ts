@@ -1,7 +1,10 @@
 /**
- * What each function folder's index.ts declares: its serverless config plus the data it may
- * touch. serverless.ts turns `access` into that function's own least-privilege IAM role.
+ * The deploy-side view of the declared operations (lib/http/operation.ts): each function's
+ * serverless config plus the data it may touch, derived by lib/deploy/functions.ts.
+ * serverless.ts turns `access` into that function's own least-privilege IAM role.
  */
+import type { Operation } from '../http/operation';
+
 export type ObjectAction = 'read' | 'write' | 'delete' | 'list';
 
 export interface Access {
@@ -41,8 +44,11 @@ export interface FunctionConfig {
 export interface IrisFunction {
   /** Function key in serverless.ts (camelCase, unique). */
   name: string;
+  /** Its folder under functions/ (`faces/search`), which holds the Lambda entry `handler.ts`. */
+  folder: string;
   config: FunctionConfig;
   access: Access;
+  operation: Operation;
 }
 
 /** The bucket's key layout; IAM scopes and triggers are built from these prefixes. */

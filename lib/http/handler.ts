@@ -5,7 +5,6 @@
  * Handlers stay a few lines: they get a validated `input`, the caller's project and the stores.
  */
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -17,34 +16,12 @@ import { newLogId } from './families/baidu';
 import { errorEnvelope, json, toIrisError } from './envelope';
 import { bodyParser, type HttpEvent } from './request';
 import { validate } from './validate';
+import { logger } from './logger';
+import { remainingTime, type ApiRequest, type ApiResponse, type AuthMode, type HttpOperation, type Operation } from './operation';
 
-/** Level from POWERTOOLS_LOG_LEVEL (default INFO). */
-export const logger = new Logger({ serviceName: 'iris' });
+export { logger };
 
-/** How a caller proves who it is. */
-export type AuthMode =
-  | 'none'
-  /** `?access_token=` (Baidu); the project comes from the token. */
-  | 'baidu-token'
-  /** `X-Auth-Token` header (Huawei); `{project_id}` in the path must be the token's project. */
-  | 'huawei-token';
-
-export interface ApiRequest<I> {
-  input: I;
-  projectId: string; // '' when auth is 'none'
-  requestId: string;
-  logId: number;
-  headers: Record<string, string | undefined>;
-  event: HttpEvent;
-  stores: Stores;
-  log: Logger;
-}
-
-export interface ApiResponse {
-  statusCode?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type { ApiRequest, ApiResponse, AuthMode } from './operation';
 
 export interface HttpApiOptions<S extends z.ZodType> {
   family: Family;
@@ -110,8 +87,13 @@ export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
       event,
       stores: s,
       log: logger,
+      remainingMs: remainingTime(context),
     });
     const { statusCode = 200, body, headers = {} } = isApiResponse(result) ? result : { body: result };
+    // A page or a document with its own content type goes out as it is.
+    if (typeof body === 'string' && Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      return { statusCode, headers: { 'x-request-id': requestId, ...headers }, body };
+    }
     const payload = opts.family === 'baidu' && body && typeof body === 'object' && !Array.isArray(body) ? { log_id: logId, ...body } : body;
     return body === undefined
       ? { statusCode, headers: { 'x-request-id': requestId, ...headers } }
@@ -139,4 +121,27 @@ export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
       },
     })
     .handler(core);
+}
+
+/**
+ * The Lambda entry of a declared operation: HTTP operations get the middleware stack above;
+ * S3 triggers and schedules get the logger with the Lambda context; the `$default` route runs
+ * as it is. `warm` starts here, when the Lambda starts, never at configuration time.
+ */
+export function lambdaHandler(op: Operation): (event: any, context: Context) => Promise<any> {
+  if (op.warm) void Promise.resolve().then(op.warm).catch((e) => logger.warn('warm-up failed', { error: e as Error }));
+  switch (op.kind) {
+    case 'http':
+      return httpApi({ family: op.family, auth: op.auth, schema: op.schema, maxBodyBytes: op.maxBodyBytes, handler: (op as HttpOperation).run });
+    case 'fallback':
+      return op.run as (event: any, context: Context) => Promise<any>;
+    case 's3':
+      return middy()
+        .use(injectLambdaContext(logger, { resetKeys: true }))
+        .handler((event, context: Context) => op.run(event as never, { remainingMs: remainingTime(context) }));
+    case 'schedule':
+      return middy()
+        .use(injectLambdaContext(logger, { resetKeys: true }))
+        .handler((_event: unknown, context: Context) => op.run({ remainingMs: remainingTime(context) }));
+  }
 }

@@ -12,10 +12,25 @@ const fieldName = (path: PropertyKey[]): string => {
   return p.join('.') || 'body';
 };
 
+/**
+ * A rule across fields, as a zod refinement that answers with the operation's own error
+ * (kind, code and message) instead of a generic "param invalid":
+ *   schema.superRefine(rule((input) => ok, () => frsError.badParam('face_id', '…')))
+ */
+export function rule<T>(holds: (value: T) => boolean, error: () => IrisError) {
+  return (value: T, ctx: z.RefinementCtx<T>): void => {
+    if (holds(value)) return;
+    const e = error();
+    ctx.addIssue({ code: 'custom', message: e.message, params: { irisError: e } });
+  };
+}
+
 export function validate<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
+  const ruled = issue.code === 'custom' ? (issue.params as { irisError?: unknown } | undefined)?.irisError : undefined;
+  if (ruled instanceof IrisError) throw ruled;
   const field = fieldName(issue.path);
   const value = lookup(data, issue.path);
   if ((value === undefined || value === null || value === '') && (issue.code === 'invalid_type' || issue.code === 'too_small')) {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import openapi from '../../clients/iris/openapi.json';
 import { functions } from '../../functions';
 import { packageOffline } from '../../scripts/package-offline';
 
@@ -50,6 +51,17 @@ describe('packaged CloudFormation', () => {
     );
     expect(routes.sort()).toEqual(expected.sort());
     expect(resources('AWS::ApiGatewayV2::Api')[0][1].Properties.ProtocolType).toBe('HTTP');
+  });
+
+  it('describes every packaged HTTP route in the OpenAPI document served at /openapi.json', () => {
+    const routes = resources('AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey)).filter((k) => k !== '$default');
+    expect(routes.length).toBeGreaterThan(40);
+    const paths = openapi.paths as Record<string, Record<string, unknown>>;
+    const missing = routes.filter((key) => {
+      const [method, path] = key.split(' ');
+      return !paths[path]?.[method.toLowerCase()];
+    });
+    expect(missing).toEqual([]);
   });
 
   it('makes the data bucket private, encrypted and versioned, with the S3 triggers as declared', () => {

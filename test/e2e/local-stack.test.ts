@@ -12,6 +12,8 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack';
+import committedOpenApi from '../../clients/iris/openapi.json';
+import { createIrisClient, iamToken as signIn } from '../../clients/iris';
 
 let stack: LocalStack;
 let dataDir: string;
@@ -144,6 +146,65 @@ describe('the local stack', () => {
       await browser.close();
     }
   });
+
+  it('is driven by the typed client (clients/iris): libraries, face sets, datasets, hard-sample configs', async () => {
+    const project_id = stack.credentials.projectId;
+    const iris = createIrisClient({ baseUrl: stack.url, token: await signIn(stack.url, stack.credentials) });
+    const path = { project_id };
+    const created = await iris.POST('/v1/{project_id}/image-libraries', { params: { path }, body: { kind: 'product', capacity: 1000 } });
+    expect(created.response.status).toBe(201);
+    expect(created.data?.library).toMatchObject({ kind: 'product', capacity: 1000, image_count: 0 });
+    const listed = await iris.GET('/v1/{project_id}/image-libraries', { params: { path } });
+    expect(listed.data?.libraries.map((l) => l.kind)).toEqual(expect.arrayContaining(['product', 'similar']));
+    const set = await iris.POST('/v2/{project_id}/face-sets', { params: { path }, body: { face_set_name: 'client_e2e' } });
+    expect(set.response.status).toBe(200);
+    const shown = await iris.GET('/v2/{project_id}/face-sets/{face_set_name}', { params: { path: { project_id, face_set_name: 'client_e2e' } } });
+    expect(JSON.stringify(shown.data)).toContain('client_e2e');
+    const ds = await iris.POST('/v2/{project_id}/datasets', {
+      params: { path },
+      body: { dataset_name: 'client_e2e', data_sources: [{ data_path: '/bucket/in/' }], work_path: '/bucket/out/' },
+    });
+    const dataset_id = ds.data!.dataset_id;
+    expect(dataset_id).toBeTruthy();
+    const cfg = await iris.POST('/v1/{project_id}/hard-sample-configs', {
+      params: { path },
+      body: { dataset_id, device_id: 'camera-1', data_count: 10, model_algorithm: 'object_detection', model_name: 'detector' },
+    });
+    expect(cfg.response.status).toBe(200);
+    const configs = await iris.GET('/v1/{project_id}/hard-sample-configs', { params: { path, query: { device_id: 'camera-1' } } });
+    expect(JSON.stringify(configs.data)).toContain(dataset_id);
+    // Errors come back in the family's envelope, typed as such.
+    const missing = await iris.GET('/v2/{project_id}/datasets/{dataset_id}', { params: { path: { project_id, dataset_id: 'no-such-dataset' } } });
+    expect(missing.response.status).toBe(404);
+    expect(missing.error?.error_code).toBe('ModelArts.4352');
+  }, 120_000);
+
+  it('serves /openapi.json as committed and an unknown hard-sample-config sub-route in the ModelArts envelope', async () => {
+    const doc = await fetch(`${stack.url}/openapi.json`);
+    expect(doc.status).toBe(200);
+    expect(await doc.json()).toEqual(committedOpenApi);
+    const unknown = await fetch(`${stack.url}/v1/${stack.credentials.projectId}/hard-sample-configs/x/no-such-route`, { headers: { 'x-auth-token': iamToken } });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as any).error_code).toBe('APIG.0101');
+  });
+
+  it('renders the API description at /docs from its own bundle, with no outside request', async () => {
+    const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+    const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const outside: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith(stack.url) && !r.url().startsWith('data:')) outside.push(r.url());
+      });
+      await page.goto(`${stack.url}/docs`);
+      await page.waitForSelector('.opblock-summary-path');
+      expect(await page.locator('.opblock-summary-path', { hasText: '/v1/{project_id}/image-libraries' }).count()).toBeGreaterThan(0);
+      expect(outside).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('keeps data and credentials across a restart', async () => {
     const before = stack.credentials;

@@ -49,6 +49,8 @@ function routes(): { routes: Route[]; fallback?: string } {
       if (!('httpApi' in ev)) continue;
       if (ev.httpApi === '*') {
         fallback = fn.config.handler;
+        // What Lambda would put in the function's environment (e.g. the unknown-route family table).
+        for (const [k, v] of Object.entries(fn.config.environment ?? {})) process.env[k] ??= String(v);
         continue;
       }
       out.push({ method: ev.httpApi.method.toUpperCase(), template: ev.httpApi.path, ...compile(ev.httpApi.path), handlerRef: fn.config.handler });

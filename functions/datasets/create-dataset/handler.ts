@@ -1,14 +1,5 @@
-import { createDataset } from '../../../lib/datasets/datasets';
-import { httpApi } from '../../../lib/http/handler';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** POST /v2/{project_id}/datasets → { dataset_id } */
-export const main = httpApi({
-  family: 'modelarts',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ input, projectId, stores }) => {
-    const ds = await createDataset(stores.metadata, projectId, input.body);
-    return { dataset_id: ds.datasetId };
-  },
-});
+export const main = lambdaHandler(operation);

@@ -1,15 +1,5 @@
-import { getDataset } from '../../../lib/datasets/datasets';
-import { updateSamples } from '../../../lib/datasets/samples';
-import { httpApi } from '../../../lib/http/handler';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** PUT …/data-annotations/samples → { success, results: [{ success, sample_id, error_code, error_msg }] } */
-export const main = httpApi({
-  family: 'modelarts',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ input, projectId, stores }) => {
-    const ds = await getDataset(stores.metadata, projectId, input.path.dataset_id);
-    return updateSamples(stores, ds, input.body.samples);
-  },
-});
+export const main = lambdaHandler(operation);

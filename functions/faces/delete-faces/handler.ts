@@ -1,20 +1,5 @@
-import { httpApi } from '../../../lib/http/handler';
-import { frsError } from '../../../lib/faces/contract';
-import { deleteFaces, type DeleteSelector } from '../../../lib/faces/faces';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** DELETE /v2/{project_id}/face-sets/{face_set_name}/faces?face_id= | ?external_image_id= | ?{field}=value */
-export const main = httpApi({
-  family: 'frs',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ input, projectId, stores }) => {
-    const entries = Object.entries(input.query);
-    if (entries.length === 0) throw frsError.missingParam('face_id', 'give face_id, external_image_id or one external field');
-    if (entries.length > 1) throw frsError.badParam(entries[1][0], 'give only one of face_id, external_image_id or an external field');
-    const [[key, value]] = entries;
-    const by: DeleteSelector =
-      key === 'face_id' ? { faceId: value } : key === 'external_image_id' ? { externalImageId: value } : { field: key, value };
-    return deleteFaces(stores, { projectId, name: input.path.face_set_name, by });
-  },
-});
+export const main = lambdaHandler(operation);

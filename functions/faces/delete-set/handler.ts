@@ -1,14 +1,5 @@
-import { httpApi } from '../../../lib/http/handler';
-import { deleteFaceSet } from '../../../lib/faces/face-sets';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** DELETE /v2/{project_id}/face-sets/{face_set_name} — removes every face, vector and stored image. */
-export const main = httpApi({
-  family: 'frs',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ input, projectId, stores }) => {
-    await deleteFaceSet(stores, projectId, input.path.face_set_name);
-    return { face_set_name: input.path.face_set_name };
-  },
-});
+export const main = lambdaHandler(operation);

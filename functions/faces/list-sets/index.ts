@@ -1,13 +1,18 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { faceSetInfo, listFaceSets } from '../../../lib/faces/face-sets';
+import { projectOnlySchema } from '../../../lib/faces/schema';
 
-export default {
+/** GET /v2/{project_id}/face-sets */
+export default defineOperation({
   name: 'facesListSets',
-  config: {
-    handler: 'functions/faces/list-sets/handler.main',
-    description: 'FRS list face sets',
-    events: [{ httpApi: { method: 'GET', path: '/v2/{project_id}/face-sets' } }],
-    memorySize: 256,
-    timeout: 10,
-  },
+  description: 'FRS list face sets',
+  method: 'GET',
+  path: '/v2/{project_id}/face-sets',
+  family: 'frs',
+  auth: 'huawei-token',
+  schema: projectOnlySchema,
+  run: async ({ projectId, stores }) => ({ face_sets_info: (await listFaceSets(stores, projectId)).map(faceSetInfo) }),
   access: { table: ['read'] },
-} satisfies IrisFunction;
+  memory: 256,
+  timeout: 10,
+});

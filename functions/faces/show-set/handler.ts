@@ -1,11 +1,5 @@
-import { httpApi } from '../../../lib/http/handler';
-import { faceSetInfo, getFaceSet } from '../../../lib/faces/face-sets';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** GET /v2/{project_id}/face-sets/{face_set_name} */
-export const main = httpApi({
-  family: 'frs',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ input, projectId, stores }) => ({ face_set_info: faceSetInfo(await getFaceSet(stores, projectId, input.path.face_set_name)) }),
-});
+export const main = lambdaHandler(operation);

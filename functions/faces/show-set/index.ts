@@ -1,13 +1,18 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { faceSetInfo, getFaceSet } from '../../../lib/faces/face-sets';
+import { faceSetOnlySchema } from '../../../lib/faces/schema';
 
-export default {
+/** GET /v2/{project_id}/face-sets/{face_set_name} */
+export default defineOperation({
   name: 'facesShowSet',
-  config: {
-    handler: 'functions/faces/show-set/handler.main',
-    description: 'FRS show face set',
-    events: [{ httpApi: { method: 'GET', path: '/v2/{project_id}/face-sets/{face_set_name}' } }],
-    memorySize: 256,
-    timeout: 10,
-  },
+  description: 'FRS show face set',
+  method: 'GET',
+  path: '/v2/{project_id}/face-sets/{face_set_name}',
+  family: 'frs',
+  auth: 'huawei-token',
+  schema: faceSetOnlySchema,
+  run: async ({ input, projectId, stores }) => ({ face_set_info: faceSetInfo(await getFaceSet(stores, projectId, input.path.face_set_name)) }),
   access: { table: ['read'] },
-} satisfies IrisFunction;
+  memory: 256,
+  timeout: 10,
+});

@@ -1,11 +1,5 @@
-import { configView, createConfig } from '../../../lib/hard-examples/configs';
-import { httpApi } from '../../../lib/http/handler';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** POST /v1/{project_id}/hard-sample-configs → the setting, with its dataset_path upload URL. */
-export const main = httpApi({
-  family: 'modelarts',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ input, projectId, stores }) => configView(await createConfig(stores.metadata, projectId, input.body)),
-});
+export const main = lambdaHandler(operation);

@@ -1,13 +1,37 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { configView, createConfig } from '../../../lib/hard-examples/configs';
+import { z } from 'zod';
+import { configFields } from '../../../lib/hard-examples/params';
 
-export default {
+/** POST /v1/{project_id}/hard-sample-configs */
+const schema = z.object({
+  path: z.object({ project_id: z.string().min(1).max(64) }),
+  body: z
+    .object({
+      dataset_id: z.string().min(1).max(64),
+      device_id: z.string().min(1).max(128).optional(),
+      skill_id: z.string().min(1).max(128).optional(),
+      camera_names: configFields.camera_names.default([]),
+      data_count: configFields.data_count,
+      model_algorithm: configFields.model_algorithm,
+      model_id: configFields.model_id.optional(),
+      model_name: configFields.model_name,
+      setting_config: configFields.setting_config.optional(),
+    })
+    .refine((b) => b.device_id !== undefined || b.skill_id !== undefined, { message: 'give device_id or skill_id', path: ['device_id'] }),
+});
+
+/** POST /v1/{project_id}/hard-sample-configs → the setting, with its dataset_path upload URL. */
+export default defineOperation({
   name: 'createHardSampleConfig',
-  config: {
-    handler: 'functions/hard-examples/create-config/handler.main',
-    description: 'Creates a hard-sample configuration for a device or skill (HiLens)',
-    events: [{ httpApi: { method: 'POST', path: '/v1/{project_id}/hard-sample-configs' } }],
-    memorySize: 256,
-    timeout: 10,
-  },
+  description: 'Creates a hard-sample configuration for a device or skill (HiLens)',
+  method: 'POST',
+  path: '/v1/{project_id}/hard-sample-configs',
+  family: 'modelarts',
+  auth: 'huawei-token',
+  schema,
+  run: async ({ input, projectId, stores }) => configView(await createConfig(stores.metadata, projectId, input.body)),
   access: { table: ['read', 'write'] },
-} satisfies IrisFunction;
+  memory: 256,
+  timeout: 10,
+});

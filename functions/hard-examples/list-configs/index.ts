@@ -1,13 +1,27 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { configView, listConfigs } from '../../../lib/hard-examples/configs';
+import { z } from 'zod';
 
-export default {
+/** GET /v1/{project_id}/hard-sample-configs?device_id=&skill_id= */
+const schema = z.object({
+  path: z.object({ project_id: z.string().min(1).max(64) }),
+  query: z.object({ device_id: z.string().min(1).max(128).optional(), skill_id: z.string().min(1).max(128).optional() }),
+});
+
+/** GET /v1/{project_id}/hard-sample-configs → { hard_sample_setting: [...] }, as HiLens get_hard_sample_config returns it. */
+export default defineOperation({
   name: 'listHardSampleConfigs',
-  config: {
-    handler: 'functions/hard-examples/list-configs/handler.main',
-    description: 'get_hard_sample_config: the hard-sample settings of a device or skill (HiLens)',
-    events: [{ httpApi: { method: 'GET', path: '/v1/{project_id}/hard-sample-configs' } }],
-    memorySize: 256,
-    timeout: 10,
+  description: 'get_hard_sample_config: the hard-sample settings of a device or skill (HiLens)',
+  method: 'GET',
+  path: '/v1/{project_id}/hard-sample-configs',
+  family: 'modelarts',
+  auth: 'huawei-token',
+  schema,
+  run: async ({ input, projectId, stores }) => {
+    const configs = await listConfigs(stores.metadata, projectId, { deviceId: input.query.device_id, skillId: input.query.skill_id });
+    return { hard_sample_setting: configs.map(configView) };
   },
   access: { table: ['read'] },
-} satisfies IrisFunction;
+  memory: 256,
+  timeout: 10,
+});

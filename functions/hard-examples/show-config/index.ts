@@ -1,13 +1,22 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { configView, getConfig } from '../../../lib/hard-examples/configs';
+import { z } from 'zod';
+import { configPath } from '../../../lib/hard-examples/params';
 
-export default {
+/** GET /v1/{project_id}/hard-sample-configs/{config_id} */
+const schema = z.object({ path: configPath });
+
+/** GET /v1/{project_id}/hard-sample-configs/{config_id} */
+export default defineOperation({
   name: 'showHardSampleConfig',
-  config: {
-    handler: 'functions/hard-examples/show-config/handler.main',
-    description: 'Shows a hard-sample configuration (HiLens)',
-    events: [{ httpApi: { method: 'GET', path: '/v1/{project_id}/hard-sample-configs/{config_id}' } }],
-    memorySize: 256,
-    timeout: 10,
-  },
+  description: 'Shows a hard-sample configuration (HiLens)',
+  method: 'GET',
+  path: '/v1/{project_id}/hard-sample-configs/{config_id}',
+  family: 'modelarts',
+  auth: 'huawei-token',
+  schema,
+  run: async ({ input, projectId, stores }) => configView(await getConfig(stores.metadata, projectId, input.path.config_id)),
   access: { table: ['read'] },
-} satisfies IrisFunction;
+  memory: 256,
+  timeout: 10,
+});

@@ -1,19 +1,24 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { addOperation } from '../../../lib/search/api';
+import { engineFor } from '../../../lib/search/provider';
+import { libraryKindOf } from '../kind';
+import { addSchema } from '../../../lib/search/schema';
 import { operationPaths } from '../../../lib/search/contract';
 
-export default {
+/** POST …/{same_hq,similar,product,picturebook,materiel}/add — one image into the library. */
+export default defineOperation({
   name: 'searchAdd',
-  config: {
-    handler: 'functions/search/add/handler.main',
-    description: 'Image search: add an image to a library (all kinds)',
-    events: operationPaths('add').map((path) => ({ httpApi: { method: 'POST', path } })),
-    memorySize: 2048,
-    timeout: 29,
+  description: 'Image search: add an image to a library (all kinds)',
+  method: 'POST',
+  path: operationPaths('add'),
+  family: 'baidu',
+  auth: 'baidu-token',
+  schema: addSchema,
+  run: async ({ input, projectId, stores, event }) => {
+    const kind = libraryKindOf(event);
+    return addOperation(stores, await engineFor(kind), projectId, kind, input);
   },
-  access: {
-    objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }],
-    table: ['read', 'write'],
-    vectors: ['read', 'write'],
-    nativeLayer: true,
-  },
-} satisfies IrisFunction;
+  access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'], vectors: ['read', 'write'], nativeLayer: true },
+  memory: 2048,
+  timeout: 29,
+});

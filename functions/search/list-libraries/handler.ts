@@ -1,12 +1,5 @@
-import { httpApi } from '../../../lib/http/handler';
-import { listLibraries } from '../../../lib/search/library';
-import { libraryView } from '../library-view';
-import { schema } from './schema';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** The project's image libraries with their capacity and image count. */
-export const main = httpApi({
-  family: 'plain',
-  auth: 'huawei-token',
-  schema,
-  handler: async ({ projectId, stores }) => ({ libraries: (await listLibraries(stores.metadata, projectId)).map(libraryView) }),
-});
+export const main = lambdaHandler(operation);

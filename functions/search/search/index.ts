@@ -1,19 +1,24 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { searchOperation } from '../../../lib/search/api';
+import { engineFor } from '../../../lib/search/provider';
+import { libraryKindOf } from '../kind';
+import { searchSchema } from '../../../lib/search/schema';
 import { operationPaths } from '../../../lib/search/contract';
 
-export default {
+/** POST …/{same_hq,similar,product,picturebook,materiel}/search — ranked matches with paging. */
+export default defineOperation({
   name: 'searchSearch',
-  config: {
-    handler: 'functions/search/search/handler.main',
-    description: 'Image search: search a library (all kinds)',
-    events: operationPaths('search').map((path) => ({ httpApi: { method: 'POST', path } })),
-    memorySize: 2048,
-    timeout: 29,
+  description: 'Image search: search a library (all kinds)',
+  method: 'POST',
+  path: operationPaths('search'),
+  family: 'baidu',
+  auth: 'baidu-token',
+  schema: searchSchema,
+  run: async ({ input, projectId, stores, event }) => {
+    const kind = libraryKindOf(event);
+    return searchOperation(stores, await engineFor(kind), projectId, kind, input);
   },
-  access: {
-    objects: [{ prefix: 'data/', actions: ['read'] }],
-    table: ['read'],
-    vectors: ['read'],
-    nativeLayer: true,
-  },
-} satisfies IrisFunction;
+  access: { objects: [{ prefix: 'data/', actions: ['read'] }], table: ['read'], vectors: ['read'], nativeLayer: true },
+  memory: 2048,
+  timeout: 29,
+});

@@ -1,12 +1,5 @@
-import { httpApi } from '../../../lib/http/handler';
-import { checkHealth } from '../../../lib/health';
+/** Lambda entry: the operation declared in ./index.ts. */
+import { lambdaHandler } from '../../../lib/http/handler';
+import operation from '.';
 
-/** GET /health — reports each backing service; 503 when any is down. */
-export const main = httpApi({
-  family: 'plain',
-  auth: 'none',
-  handler: async ({ stores }) => {
-    const report = await checkHealth(stores);
-    return { statusCode: report.status === 'ok' ? 200 : 503, body: report };
-  },
-});
+export const main = lambdaHandler(operation);

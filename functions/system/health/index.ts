@@ -1,12 +1,18 @@
-import type { IrisFunction } from '../../../lib/deploy/types';
+import { defineOperation } from '../../../lib/http/operation';
+import { checkHealth } from '../../../lib/health';
 
-export default {
+/** GET /health — reports each backing service; 503 when any is down. */
+export default defineOperation({
   name: 'health',
-  config: {
-    handler: 'functions/system/health/handler.main',
-    description: 'Reports the state of S3, DynamoDB and the vector tables',
-    events: [{ httpApi: { method: 'GET', path: '/health' } }],
-    memorySize: 512,
+  description: 'Reports the state of S3, DynamoDB and the vector tables',
+  method: 'GET',
+  path: '/health',
+  family: 'plain',
+  auth: 'none',
+  run: async ({ stores }) => {
+    const report = await checkHealth(stores);
+    return { statusCode: report.status === 'ok' ? 200 : 503, body: report };
   },
   access: { objects: [{ prefix: 'vectors/', actions: ['list'] }], table: ['describe'], vectors: ['read'], nativeLayer: true },
-} satisfies IrisFunction;
+  memory: 512,
+});

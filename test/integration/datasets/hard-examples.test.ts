@@ -19,8 +19,8 @@ import { main as uploadUrl } from '../../../functions/hard-examples/upload-url/h
 import { main as upload } from '../../../functions/hard-examples/upload/handler';
 import { main as onObject } from '../../../functions/ingest/on-object/handler';
 import { resetConfig } from '../../../lib/config';
-import { HardExampleClient } from '../../../lib/hilens/client';
-import { isHardClassification } from '../../../lib/hilens/hard';
+import { HardExampleClient } from '../../../clients/hilens/client';
+import { isHardClassification } from '../../../clients/hilens/hard';
 import { rgbToNv21 } from '../../../lib/images/nv21';
 import { ingestStatusPartition } from '../../../lib/store/keys';
 import { call, lambdaContext } from '../../support/http';

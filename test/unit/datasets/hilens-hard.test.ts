@@ -1,6 +1,6 @@
 /** Device-side hard-example filters. */
 import { describe, expect, it } from 'vitest';
-import { entropy, isHardClassification, isHardDetection, normalizedEntropy } from '../../../lib/hilens/hard';
+import { entropy, isHardClassification, isHardDetection, normalizedEntropy } from '../../../clients/hilens/hard';
 
 describe('classification', () => {
   it('computes entropy in nats and normalizes by log(n)', () => {

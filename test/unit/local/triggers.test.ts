@@ -1,7 +1,11 @@
 /** The local stack delivers S3 events with AWS's notification filter rules. */
 import { describe, expect, it } from 'vitest';
 import { matchesTrigger } from '../../../scripts/local/stack';
-import { familyOf } from '../../../functions/system/not-found/handler';
+import { functions } from '../../../functions';
+import { familyOf as familyIn, routeFamilies } from '../../../lib/http/routes';
+
+const table = routeFamilies(functions.map((f) => f.operation));
+const familyOf = (path: string) => familyIn(path, table);
 
 describe('matchesTrigger', () => {
   const trigger = { bucket: 'objects', event: 's3:ObjectCreated:*', rules: [{ prefix: 'ingest/' }, { suffix: '.jpg' }] };

@@ -1,5 +1,0 @@
-import { z } from 'zod';
-import { datasetPath } from '../../../lib/datasets/params';
-
-/** GET /v2/{project_id}/datasets/{dataset_id} */
-export const schema = z.object({ path: datasetPath });

@@ -1,2 +1,0 @@
-/** FRS query faces: ../shared/REFERENCE.md "Face sets". */
-export { queryFacesSchema as schema } from '../../../lib/faces/schema';

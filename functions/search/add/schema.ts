@@ -1,1 +1,0 @@
-export { addSchema as schema } from '../../../lib/search/schema';

@@ -1,1 +1,0 @@
-export { deleteSchema as schema } from '../../../lib/search/schema';

@@ -1,1 +1,0 @@
-export { searchSchema as schema } from '../../../lib/search/schema';

@@ -1,1 +1,0 @@
-export { updateSchema as schema } from '../../../lib/search/schema';
