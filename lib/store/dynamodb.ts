@@ -9,7 +9,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { Item, Key, MetadataStore, QueryOptions, QueryPage, TransactOp, UpdateSpec, WriteCondition } from './ports';
+import { IrisError } from '../errors';
+import type { Item, Key, MetadataStore, QueryOptions, QueryPage, SortKeyCondition, TransactOp, UpdateSpec, WriteCondition } from './ports';
 
 /** Builds DynamoDB expressions with placeholder names/values so attribute names are never interpolated. */
 class ExpressionBuilder {
@@ -73,18 +74,81 @@ const isTransactionConflict = (e: unknown): boolean => {
   return err?.name === 'TransactionCanceledException' || err?.name === 'TransactionConflictException' || /TransactionConflict/.test(err?.message ?? '');
 };
 
+/** DynamoDB's key limits: a partition key value up to 2,048 bytes, a sort key value up to 1,024. */
+const MAX_PK_BYTES = 2048;
+const MAX_SK_BYTES = 1024;
+/** A cursor carries at most the four key attributes of an index item: well under this. */
+const MAX_CURSOR_CHARS = 8192;
+
+const badCursor = (why: string): IrisError =>
+  new IrisError('BAD_PARAM', `param cursor invalid: ${why}; pass back the cursor of the previous page unchanged`, { field: 'cursor' });
+
 const encodeCursor = (k: Record<string, unknown> | undefined): string | undefined =>
   k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined;
 
-const decodeCursor = (c: string | undefined): Record<string, unknown> | undefined => {
-  if (!c) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    return parsed && typeof parsed === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+const holdsSortCondition = (sk: string, c: SortKeyCondition | undefined): boolean => {
+  if (!c) return true;
+  if ('beginsWith' in c) return sk.startsWith(c.beginsWith);
+  if ('between' in c) return sk >= c.between[0] && sk <= c.between[1];
+  if ('gte' in c) return sk >= c.gte;
+  if ('lte' in c) return sk <= c.lte;
+  return sk === c.eq;
 };
+
+/**
+ * Decodes a cursor and checks that it belongs to this very query before DynamoDB sees it: the
+ * key attributes of the table (and of the index, when one is queried) and nothing else, string
+ * values within DynamoDB's key sizes, the partition being queried and a sort key inside the
+ * query's range. A cursor is only a position; the binding means that one forged or taken from
+ * another query (another project's partition, another index, another status) can never move the
+ * query elsewhere, and is answered as a parameter error rather than DynamoDB's ValidationException.
+ */
+export function decodeCursor(c: string | undefined, opts: Pick<QueryOptions, 'index' | 'pk' | 'sk'>): Record<string, string> | undefined {
+  if (c === undefined || c === '') return undefined;
+  if (c.length > MAX_CURSOR_CHARS) throw badCursor(`longer than ${MAX_CURSOR_CHARS} characters`);
+  if (!/^[A-Za-z0-9_-]+$/.test(c)) throw badCursor('not a cursor of this API');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('not a cursor of this API');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badCursor('not a cursor of this API');
+  // Only the exact text this adapter produced: base64 decoding would ignore trailing characters.
+  if (encodeCursor(parsed as Record<string, unknown>) !== c) throw badCursor('it was changed');
+  const key = parsed as Record<string, unknown>;
+  const pkAttr = opts.index ? `${opts.index}pk` : 'pk';
+  const skAttr = opts.index ? `${opts.index}sk` : 'sk';
+  const expected = new Set(['pk', 'sk', pkAttr, skAttr]);
+  const names = Object.keys(key);
+  if (names.length !== expected.size || !names.every((n) => expected.has(n))) throw badCursor('it was not made by this query');
+  for (const n of names) {
+    const v = key[n];
+    if (typeof v !== 'string' || v === '') throw badCursor('it was not made by this query');
+    if (Buffer.byteLength(v, 'utf8') > (n.endsWith('pk') ? MAX_PK_BYTES : MAX_SK_BYTES)) throw badCursor('a key in it is too long');
+  }
+  if (key[pkAttr] !== opts.pk || !holdsSortCondition(key[skAttr] as string, opts.sk)) throw badCursor('it belongs to another query');
+  return key as Record<string, string>;
+}
+
+/**
+ * The last line of defence: DynamoDB refuses keys over its size limits, an invalid start key and
+ * items over 400 KB with a ValidationException. Those come from what a client sent (an id no
+ * schema should have let through), so they are answered as a parameter error, not an internal one.
+ * Other ValidationExceptions (a malformed expression) are Iris's bugs and stay internal.
+ */
+const CLIENT_VALIDATION = /key|size limit|maximum allowed size|starting key/i;
+
+function clientValidationError(e: unknown): IrisError | undefined {
+  const err = e as { name?: string; message?: string; CancellationReasons?: Array<{ Code?: string; Message?: string }> };
+  if (err?.name === 'ValidationException' && CLIENT_VALIDATION.test(err.message ?? '')) {
+    return new IrisError('BAD_PARAM', 'param invalid: an id or name is too long or malformed (refused by the metadata store)', { cause: e });
+  }
+  if (err?.name === 'TransactionCanceledException' && err.CancellationReasons?.some((r) => r.Code === 'ValidationError' && CLIENT_VALIDATION.test(r.Message ?? ''))) {
+    return new IrisError('BAD_PARAM', 'param invalid: an id or name is too long or malformed (refused by the metadata store)', { cause: e });
+  }
+  return undefined;
+}
 
 /** Evaluates a WriteCondition against an item read beforehand (emulated transactions only). */
 function holds(c: WriteCondition | undefined, item: Item | null): boolean {
@@ -97,10 +161,23 @@ function holds(c: WriteCondition | undefined, item: Item | null): boolean {
 }
 
 export class DynamoMetadataStore implements MetadataStore {
+  private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    // Every call goes through here, so a refusal of client-supplied keys is typed in one place.
+    this.client = {
+      send: (async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        try {
+          return await client.send(command as never);
+        } catch (e) {
+          throw clientValidationError(e) ?? e;
+        }
+      }) as DynamoDBDocumentClient['send'],
+    };
+  }
 
   async get(key: Key, opts: { consistent?: boolean } = {}): Promise<Item | null> {
     const out = await this.client.send(
@@ -182,6 +259,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async query(opts: QueryOptions): Promise<QueryPage> {
+    const ExclusiveStartKey = decodeCursor(opts.cursor, opts);
     const b = new ExpressionBuilder();
     const pkAttr = opts.index ? `${opts.index}pk` : 'pk';
     const skAttr = opts.index ? `${opts.index}sk` : 'sk';
@@ -201,7 +279,7 @@ export class DynamoMetadataStore implements MetadataStore {
         IndexName: opts.index,
         KeyConditionExpression: expr,
         Limit: opts.limit,
-        ExclusiveStartKey: decodeCursor(opts.cursor),
+        ExclusiveStartKey,
         ScanIndexForward: opts.forward ?? true,
         Select: opts.countOnly ? 'COUNT' : undefined,
         ...b.params(),
