@@ -22,7 +22,7 @@ import { IrisError } from '../errors';
 import { sniffFormat } from '../images/sniff';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
-import { CODES, datasetNotFound, MAX_SAMPLE_BYTES, type StoredState } from './contract';
+import { CODES, datasetNotFound, IMAGE_SAMPLE_FORMATS, MAX_SAMPLE_BYTES, type StoredState } from './contract';
 import { datasetCounters, runLimited, type Dataset } from './datasets';
 import { normalizeBucketPath, objectKeyOf, samplesFolder, splitPath } from './paths';
 import { labelSchema, metadataSchema, parseSample, type LabelInput, type SampleInput } from './sample-input';
@@ -285,7 +285,7 @@ async function resolveFile(s: Stores, ds: Dataset, input: SampleInput, sampleTyp
     if (bytes.length === 0) return failure(input.name, CODES.badParam, 'param data invalid: empty after base64 decoding');
     if (bytes.length > MAX_SAMPLE_BYTES) return failure(input.name, CODES.badParam, `param data invalid: ${bytes.length} bytes exceed ${MAX_SAMPLE_BYTES}`);
     const format = sniffFormat(bytes);
-    if (sampleType === 0 && !format) return failure(input.name, CODES.badParam, 'param data invalid: an image sample must be JPEG, PNG, BMP, GIF or WebP');
+    if (sampleType === 0 && !(IMAGE_SAMPLE_FORMATS as readonly string[]).includes(format ?? '')) return failure(input.name, CODES.badParam, 'param data invalid: an image sample must be JPEG, PNG, BMP, GIF or WebP');
     const name = input.name && input.name !== '' ? input.name : `${createHash('md5').update(bytes).digest('hex')}${format ? EXT[format] ?? '' : ''}`;
     const path = `${samplesFolder(ds.workPath, ds.datasetId)}${name.replace(/^\/+/, '')}`;
     return { ...base, path, bytes, owned: true, contentType: format ? `image/${format}` : 'application/octet-stream' };
