@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import { IrisError } from '../errors';
 import { sniffFormat } from '../images/sniff';
+import { dataUrlRefused, hasDataUrlHeader } from '../images/base64';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
 import { CODES, datasetNotFound, IMAGE_SAMPLE_FORMATS, MAX_SAMPLE_BYTES, type StoredState } from './contract';
@@ -279,6 +280,7 @@ export async function putSample(s: Stores, ds: Pick<Dataset, 'projectId' | 'data
 async function resolveFile(s: Stores, ds: Dataset, input: SampleInput, sampleType: number): Promise<SampleWrite | SampleResult> {
   const base = { sampleType, labels: input.labels ?? [], metadata: (input.metadata ?? {}) as Record<string, unknown>, finalAnnotation: true, encoding: input.encoding };
   if (input.data !== undefined) {
+    if (hasDataUrlHeader(input.data)) return failure(input.name, CODES.badParam, `param ${dataUrlRefused('data')}`);
     const text = input.data.replace(/\s+/g, '');
     if (!BASE64.test(text) && !BASE64URL.test(text)) return failure(input.name, CODES.badParam, 'param data invalid: not base64');
     const bytes = Buffer.from(text, BASE64.test(text) ? 'base64' : 'base64url');
