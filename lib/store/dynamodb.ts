@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { IrisError } from '../errors';
+import { TABLE_INDEXES } from './table';
 import type { Item, Key, MetadataStore, QueryOptions, QueryPage, SortKeyCondition, TransactOp, UpdateSpec, WriteCondition } from './ports';
 
 /** Builds DynamoDB expressions with placeholder names/values so attribute names are never interpolated. */
@@ -131,6 +132,25 @@ export function decodeCursor(c: string | undefined, opts: Pick<QueryOptions, 'in
   return key as Record<string, string>;
 }
 
+const keyTooLong = (): IrisError =>
+  new IrisError('BAD_PARAM', 'param invalid: an id or name is too long to be stored (over the metadata store\'s key size)');
+
+/**
+ * DynamoDB's key sizes, checked before a request is sent: AWS refuses a longer key (with a
+ * ValidationException, mapped below), dynalite does not always (a Query's key condition is not
+ * checked), so the local stack answers as AWS would.
+ */
+function checkKeySizes(pk: unknown, sk?: unknown): void {
+  if (typeof pk === 'string' && Buffer.byteLength(pk, 'utf8') > MAX_PK_BYTES) throw keyTooLong();
+  if (typeof sk === 'string' && Buffer.byteLength(sk, 'utf8') > MAX_SK_BYTES) throw keyTooLong();
+}
+
+/** The table's and every index's key attributes of an item to be written. */
+function checkItemKeys(item: Item): void {
+  checkKeySizes(item.pk, item.sk);
+  for (const i of TABLE_INDEXES) checkKeySizes(item[`${i}pk`], item[`${i}sk`]);
+}
+
 /**
  * The last line of defence: DynamoDB refuses keys over its size limits, an invalid start key and
  * items over 400 KB with a ValidationException. Those come from what a client sent (an id no
@@ -180,6 +200,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async get(key: Key, opts: { consistent?: boolean } = {}): Promise<Item | null> {
+    checkKeySizes(key.pk, key.sk);
     const out = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: opts.consistent ?? true }),
     );
@@ -187,6 +208,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async batchGet(keys: Key[]): Promise<Item[]> {
+    for (const k of keys) checkKeySizes(k.pk, k.sk);
     const result: Item[] = [];
     // Deduplicate: BatchGet rejects repeated keys.
     const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
@@ -205,6 +227,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async put(item: Item, condition?: WriteCondition): Promise<boolean> {
+    checkItemKeys(item);
     const b = new ExpressionBuilder();
     const ConditionExpression = b.condition(condition);
     try {
@@ -217,6 +240,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async update(key: Key, spec: UpdateSpec, condition?: WriteCondition): Promise<Item | null> {
+    checkKeySizes(key.pk, key.sk);
     const b = new ExpressionBuilder();
     const UpdateExpression = b.update(spec);
     const ConditionExpression = b.condition(condition);
@@ -239,6 +263,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async delete(key: Key, condition?: WriteCondition): Promise<Item | null> {
+    checkKeySizes(key.pk, key.sk);
     const b = new ExpressionBuilder();
     const ConditionExpression = b.condition(condition);
     try {
@@ -259,12 +284,14 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async query(opts: QueryOptions): Promise<QueryPage> {
+    checkKeySizes(opts.pk);
+    const sk = opts.sk;
+    if (sk) for (const v of Object.values(sk).flat()) checkKeySizes(undefined, v);
     const ExclusiveStartKey = decodeCursor(opts.cursor, opts);
     const b = new ExpressionBuilder();
     const pkAttr = opts.index ? `${opts.index}pk` : 'pk';
     const skAttr = opts.index ? `${opts.index}sk` : 'sk';
     let expr = `${b.name(pkAttr)} = ${b.value(opts.pk)}`;
-    const sk = opts.sk;
     if (sk) {
       const s = b.name(skAttr);
       if ('beginsWith' in sk) expr += ` AND begins_with(${s}, ${b.value(sk.beginsWith)})`;
@@ -294,6 +321,13 @@ export class DynamoMetadataStore implements MetadataStore {
 
   async transact(ops: TransactOp[]): Promise<boolean> {
     if (ops.length === 0) return true;
+    for (const op of ops) {
+      if ('put' in op) checkItemKeys(op.put);
+      else {
+        const k = 'update' in op ? op.update : 'delete' in op ? op.delete : op.check;
+        checkKeySizes(k.pk, k.sk);
+      }
+    }
     const items = ops.map((op) => {
       const b = new ExpressionBuilder();
       if ('put' in op) {

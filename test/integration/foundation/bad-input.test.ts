@@ -33,6 +33,26 @@ const BAD_BODIES: Array<{ name: string; opts: Partial<CallOptions> }> = [
   { name: 'malformed JSON', opts: { rawBody: '{"image": ', contentType: 'application/json' } },
   { name: 'an unsupported content type', opts: { rawBody: '<xml/>', contentType: 'application/xml' } },
   { name: 'wrongly typed fields', opts: { json: { image: 12, image_base64: [], top_n: 'many', samples: 'x', face_set_name: {}, brief: 7, kind: 3, capacity: -1, filter: '((' } } },
+  {
+    name: 'oversized ids, names and values',
+    opts: {
+      json: Object.fromEntries(
+        [
+          'face_id', 'face_set_name', 'external_image_id', 'dataset_id', 'dataset_name', 'description', 'work_path', 'brief', 'cont_sign', 'tags',
+          'url', 'image_url', 'device_id', 'skill_id', 'model_id', 'model_name', 'camera_name', 'filter', 'kind',
+        ].map((k) => [k, 'y'.repeat(2000)] as [string, unknown]).concat([
+          ['samples', ['z'.repeat(2000)]],
+          ['external_fields', { ['k'.repeat(2000)]: 'v'.repeat(2000) }],
+          ['labels', [{ name: 'l'.repeat(2000) }]],
+          ['camera_names', ['c'.repeat(2000)]],
+        ]),
+      ),
+    },
+  },
+  {
+    name: 'oversized sample ids in a sample batch',
+    opts: { json: { samples: [{ sample_id: 's'.repeat(2000), labels: [] }, { name: 'n'.repeat(2000), data: 'AAAA' }] } },
+  },
 ];
 
 const stack = /\n\s+at |node_modules|\.ts:\d+/;

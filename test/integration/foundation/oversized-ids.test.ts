@@ -127,3 +127,4 @@ describe('DynamoMetadataStore: refusals become typed errors', () => {
     }
   });
 });
+
