@@ -65,6 +65,12 @@ export const IMAGE_SAMPLE_FORMATS = ['jpeg', 'png', 'bmp', 'gif', 'webp'] as con
  */
 export const MAX_DECODE_PIXELS = 40_000_000;
 export const MAX_DECODE_BYTES = 32 * 1024 * 1024;
+/**
+ * OBS and S3 both cap an object key at 1,024 bytes, and a sample's file is stored under its full
+ * bucket path (`data/{project_id}` + path): longer paths are refused per sample (ModelArts.0104)
+ * instead of failing in the object store.
+ */
+export const MAX_OBJECT_KEY_BYTES = 1024;
 /** List paging (REFERENCE): limit 1–100, default 10. */
 export const LIST_LIMIT_MAX = 100;
 export const LIST_LIMIT_DEFAULT = 10;

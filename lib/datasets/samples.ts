@@ -23,7 +23,7 @@ import { sniffFormat } from '../images/sniff';
 import { dataUrlRefused, hasDataUrlHeader } from '../images/base64';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
-import { CODES, datasetNotFound, IMAGE_SAMPLE_FORMATS, MAX_SAMPLE_BYTES, type StoredState } from './contract';
+import { CODES, datasetNotFound, IMAGE_SAMPLE_FORMATS, MAX_OBJECT_KEY_BYTES, MAX_SAMPLE_BYTES, type StoredState } from './contract';
 import { datasetCounters, runLimited, type Dataset } from './datasets';
 import { normalizeBucketPath, objectKeyOf, samplesFolder, splitPath } from './paths';
 import { labelSchema, metadataSchema, parseSample, type LabelInput, type SampleInput } from './sample-input';
@@ -250,6 +250,9 @@ export interface SampleWrite {
 export async function putSample(s: Stores, ds: Pick<Dataset, 'projectId' | 'datasetId'>, w: SampleWrite, now = new Date()): Promise<StoredSample> {
   const sampleId = sampleIdOf(ds.datasetId, w.path);
   const objectKey = objectKeyOf(ds.projectId, w.path);
+  if (Buffer.byteLength(objectKey) > MAX_OBJECT_KEY_BYTES) {
+    throw new IrisError('BAD_PARAM', `param name invalid: the sample's path is ${Buffer.byteLength(w.path)} bytes, too long for a bucket key of ${MAX_OBJECT_KEY_BYTES} bytes`, { field: 'name', codes: { modelarts: CODES.badParam } });
+  }
   if (w.bytes) await s.objects.put(objectKey, w.bytes, { contentType: w.contentType, metadata: { 'iris-dataset': ds.datasetId, 'iris-sample': sampleId } });
   for (let attempt = 0; attempt < 5; attempt++) {
     const prev = await getSample(s.metadata, ds.datasetId, sampleId);

@@ -8,7 +8,7 @@
 import { IrisError, isIrisError } from '../errors';
 import { intakeImage, type DecodedImage, type ImageLimits } from '../images';
 import type { Stores } from '../store/ports';
-import { CODES, IMAGE_SAMPLE_FORMATS, MAX_DECODE_BYTES, MAX_DECODE_PIXELS } from './contract';
+import { CODES, IMAGE_SAMPLE_FORMATS, MAX_DECODE_BYTES, MAX_DECODE_PIXELS, MAX_OBJECT_KEY_BYTES } from './contract';
 import { objectKeyOf, thumbnailFolder } from './paths';
 import type { StoredSample } from './samples';
 
@@ -70,6 +70,12 @@ export async function decodeSample(s: Stores, sample: StoredSample): Promise<Dec
 /** Presigned URL of the sample's thumbnail, made (and cached) on first use. */
 export async function thumbnailUrl(s: Stores, projectId: string, workPath: string, sample: StoredSample, resize: Resize): Promise<string> {
   const key = objectKeyOf(projectId, `${thumbnailFolder(workPath, sample.datasetId)}${sample.sampleId}-v${sample.version}-${resize.mode}-${resize.width ?? 0}x${resize.height ?? 0}.jpg`);
+  if (Buffer.byteLength(key) > MAX_OBJECT_KEY_BYTES) {
+    throw new IrisError('BAD_PARAM', `sample ${sample.sampleId}: the dataset's work path is too long for a thumbnail key (${MAX_OBJECT_KEY_BYTES} bytes)`, {
+      field: 'process_parameter',
+      codes: { modelarts: CODES.badParam },
+    });
+  }
   if (!(await s.objects.head(key))) {
     const image = await decodeSample(s, sample);
     let jpeg: Buffer;

@@ -128,3 +128,26 @@ describe('DynamoMetadataStore: refusals become typed errors', () => {
   });
 });
 
+
+describe('names within the API limits but too long for an object key', () => {
+  it('a sample name of 1,000 characters (a key over 1,024 bytes under its dataset folder) fails that sample with ModelArts.0104', async () => {
+    const { main: createDataset } = await import('../../../functions/datasets/create-dataset/handler');
+    const { main: addSamples } = await import('../../../functions/datasets/add-samples/handler');
+    const ds = await call(createDataset, {
+      headers: { 'x-auth-token': token },
+      pathParameters: { project_id: projectId },
+      json: { dataset_name: 'longnames', data_sources: [{ data_path: '/b/in/' }], work_path: '/b/out/' },
+    });
+    expect(ds.status).toBe(200);
+    const data = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]).toString('base64');
+    const r = await call(addSamples, {
+      headers: { 'x-auth-token': token },
+      pathParameters: { project_id: projectId, dataset_id: ds.body.dataset_id },
+      json: { samples: [{ name: `${'n'.repeat(1000)}.jpg`, data }, { name: 'short.jpg', data }] },
+    });
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
+    expect(r.body.results[0]).toMatchObject({ success: false, error_code: 'ModelArts.0104' });
+    expect(r.body.results[0].error_msg).toMatch(/too long for a bucket key/);
+    expect(r.body.results[1]).toMatchObject({ success: true });
+  });
+});
