@@ -151,3 +151,31 @@ describe('names within the API limits but too long for an object key', () => {
     expect(r.body.results[1]).toMatchObject({ success: true });
   });
 });
+
+describe('hard-example names too long for an object key', () => {
+  it('an upload whose file name fits 1,024 characters but whose key does not answers ModelArts.0104 and keeps the quota', async () => {
+    const { main: createDataset } = await import('../../../functions/datasets/create-dataset/handler');
+    const { main: createConfig } = await import('../../../functions/hard-examples/create-config/handler');
+    const { main: showConfig } = await import('../../../functions/hard-examples/show-config/handler');
+    const { main: upload } = await import('../../../functions/hard-examples/upload/handler');
+    const auth = { 'x-auth-token': token };
+    const ds = await call(createDataset, { headers: auth, pathParameters: { project_id: projectId }, json: { dataset_name: 'hardlong', data_sources: [{ data_path: '/b/in/' }], work_path: '/b/hard/' } });
+    expect(ds.status).toBe(200);
+    const cfg = await call(createConfig, {
+      headers: auth,
+      pathParameters: { project_id: projectId },
+      json: { dataset_id: ds.body.dataset_id, device_id: 'cam', data_count: 5, model_algorithm: 'image_classification', model_name: 'm' },
+    });
+    expect(cfg.status).toBe(200);
+    const jpeg = await (await import('sharp')).default({ create: { width: 16, height: 16, channels: 3, background: '#777' } }).jpeg().toBuffer();
+    const r = await call(upload, {
+      method: 'POST',
+      pathParameters: { project_id: projectId, config_id: cfg.body.config_id, upload_key: String(cfg.body.dataset_path).split('/').pop()! },
+      json: { frame: jpeg.toString('base64'), format: 'jpeg', index: 1, model_name: 'm'.repeat(500), camera_name: 'c'.repeat(480) },
+    });
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(400);
+    expect(r.body.error_code).toBe('ModelArts.0104');
+    const shown = await call(showConfig, { method: 'GET', headers: auth, pathParameters: { project_id: projectId, config_id: cfg.body.config_id } });
+    expect(shown.body.datacur_count ?? shown.body.hard_sample_setting?.[0]?.datacur_count, JSON.stringify(shown.body).slice(0, 300)).toBe(0);
+  });
+});
