@@ -157,7 +157,7 @@ function checkItemKeys(item: Item): void {
  * schema should have let through), so they are answered as a parameter error, not an internal one.
  * Other ValidationExceptions (a malformed expression) are Iris's bugs and stay internal.
  */
-const CLIENT_VALIDATION = /key|size limit|maximum allowed size|starting key/i;
+const CLIENT_VALIDATION = /has exceeded the (maximum )?size limit|must be under \d+ bytes|maximum allowed size|starting key|exclusive ?start ?key/i;
 
 function clientValidationError(e: unknown): IrisError | undefined {
   const err = e as { name?: string; message?: string; CancellationReasons?: Array<{ Code?: string; Message?: string }> };

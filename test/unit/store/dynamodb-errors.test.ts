@@ -17,6 +17,7 @@ describe('DynamoDB refusals', () => {
     ['ValidationException', 'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes'],
     ['ValidationException', 'The provided starting key is invalid: The provided key element does not match the schema'],
     ['ValidationException', 'Item size has exceeded the maximum allowed size'],
+    ['ValidationException', 'One or more parameter values were invalid: Hash primary key values must be under 2048 bytes'],
   ])('%s "%s" becomes BAD_PARAM', async (name, message) => {
     const err = await failing(name, message).get({ pk: 'a', sk: 'b' }).catch((e) => e);
     expect(isIrisError(err)).toBe(true);
@@ -35,6 +36,7 @@ describe('DynamoDB refusals', () => {
 
   it.each([
     ['ValidationException', 'Invalid UpdateExpression: Syntax error; token: "SET"'],
+    ['ValidationException', 'The provided key element does not match the schema'],
     ['ProvisionedThroughputExceededException', 'Rate exceeded'],
     ['InternalServerError', 'boom'],
   ])('%s "%s" stays an internal error', async (name, message) => {
