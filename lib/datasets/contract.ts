@@ -51,6 +51,26 @@ export const UNCHECK_LABEL_TYPES = [0, 1];
 export const MAX_BATCH = 100;
 /** Decoded bytes of one sample's `data`. *unverified* (the request itself is capped at 10 MB). */
 export const MAX_SAMPLE_BYTES = 8 * 1024 * 1024;
+/**
+ * Formats of an image sample (sample_type 0). ModelArts' documentation lists JPG/JPEG, PNG and
+ * BMP for image datasets; Iris also takes GIF and WebP (first frame), which it can decode safely.
+ * TIFF is neither documented nor decodable through the image guard, so it is refused at add.
+ */
+export const IMAGE_SAMPLE_FORMATS = ['jpeg', 'png', 'bmp', 'gif', 'webp'] as const;
+/**
+ * Every decode of a stored sample (thumbnails, previews) goes through lib/images' guard with these
+ * limits: the header-declared pixel count is checked before any pixel is decoded (40 MP, as every
+ * other family), and a file is not even read past MAX_DECODE_BYTES. *unverified*: Iris's limits;
+ * the bytes themselves are stored as given.
+ */
+export const MAX_DECODE_PIXELS = 40_000_000;
+export const MAX_DECODE_BYTES = 32 * 1024 * 1024;
+/**
+ * OBS and S3 both cap an object key at 1,024 bytes, and a sample's file is stored under its full
+ * bucket path (`data/{project_id}` + path): longer paths are refused per sample (ModelArts.0104)
+ * instead of failing in the object store.
+ */
+export const MAX_OBJECT_KEY_BYTES = 1024;
 /** List paging (REFERENCE): limit 1–100, default 10. */
 export const LIST_LIMIT_MAX = 100;
 export const LIST_LIMIT_DEFAULT = 10;
@@ -91,6 +111,12 @@ export const CODES = {
   sourceNotFound: 'ModelArts.4372',
   /** *unverified*: sample not found in the dataset. */
   sampleNotFound: 'ModelArts.4360',
+  /**
+   * A stored sample cannot be decoded where it must be (a thumbnail): not an image, corrupt,
+   * truncated, or over the pixel limit. ModelArts' parameter error, since the request asked for a
+   * derivative of this sample; the message says which.
+   */
+  undecodable: 'ModelArts.0104',
 } as const;
 
 export const datasetNotFound = (datasetId: string): IrisError =>

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { DATASET_TYPES } from './contract';
 
 export const projectPath = z.object({ project_id: z.string().min(1).max(64) });
-export const datasetPath = projectPath.extend({ dataset_id: z.string().min(1).max(64) });
+/**
+ * ModelArts dataset ids are 20 letters and digits (Iris makes them the same way); up to 64 of
+ * `[A-Za-z0-9_-]` are accepted, so an unknown id is "not found" (ModelArts.4352) and an odd or
+ * over-long one a parameter error (ModelArts.0104) before it reaches a store.
+ */
+export const datasetId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a dataset id is letters, digits, "-" or "_"');
+export const datasetPath = projectPath.extend({ dataset_id: datasetId });
 export const samplePath = datasetPath.extend({ sample_id: z.string().regex(/^[0-9a-f]{32}$/, 'a sample id is 32 hex digits') });
 
 export const datasetType = z.number().int().refine((t) => (DATASET_TYPES as readonly number[]).includes(t), `dataset_type must be one of ${DATASET_TYPES.join(', ')}`);

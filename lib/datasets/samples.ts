@@ -20,10 +20,11 @@
 import { createHash } from 'node:crypto';
 import { IrisError } from '../errors';
 import { sniffFormat } from '../images/sniff';
+import { dataUrlRefused, hasDataUrlHeader } from '../images/base64';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore, Stores, TransactOp } from '../store/ports';
 import { runWrite, withLease } from '../store/write';
-import { CODES, datasetNotFound, MAX_SAMPLE_BYTES, type StoredState } from './contract';
+import { CODES, datasetNotFound, IMAGE_SAMPLE_FORMATS, MAX_OBJECT_KEY_BYTES, MAX_SAMPLE_BYTES, type StoredState } from './contract';
 import { datasetCounters, runLimited, type Dataset } from './datasets';
 import { normalizeBucketPath, objectKeyOf, samplesFolder, splitPath } from './paths';
 import { labelSchema, metadataSchema, parseSample, type LabelInput, type SampleInput } from './sample-input';
@@ -272,6 +273,9 @@ export async function putSample(
   const sampleId = sampleIdOf(ds.datasetId, w.path);
   const key = datasetKeys.sample(ds.datasetId, sampleId);
   const objectKey = objectKeyOf(ds.projectId, w.path);
+  if (Buffer.byteLength(objectKey) > MAX_OBJECT_KEY_BYTES) {
+    throw new IrisError('BAD_PARAM', `param name invalid: the sample's path is ${Buffer.byteLength(w.path)} bytes, too long for a bucket key of ${MAX_OBJECT_KEY_BYTES} bytes`, { field: 'name', codes: { modelarts: CODES.badParam } });
+  }
   return withLease(s.metadata, datasetKeys.sampleLease(ds.datasetId, sampleId), () =>
     runWrite(s, { deadline: opts.deadline }, async (write) => {
       if (w.bytes) {
@@ -312,13 +316,14 @@ export async function putSample(
 async function resolveFile(s: Stores, ds: Dataset, input: SampleInput, sampleType: number): Promise<SampleWrite | SampleResult> {
   const base = { sampleType, labels: input.labels ?? [], metadata: (input.metadata ?? {}) as Record<string, unknown>, finalAnnotation: true, encoding: input.encoding };
   if (input.data !== undefined) {
+    if (hasDataUrlHeader(input.data)) return failure(input.name, CODES.badParam, `param ${dataUrlRefused('data')}`);
     const text = input.data.replace(/\s+/g, '');
     if (!BASE64.test(text) && !BASE64URL.test(text)) return failure(input.name, CODES.badParam, 'param data invalid: not base64');
     const bytes = Buffer.from(text, BASE64.test(text) ? 'base64' : 'base64url');
     if (bytes.length === 0) return failure(input.name, CODES.badParam, 'param data invalid: empty after base64 decoding');
     if (bytes.length > MAX_SAMPLE_BYTES) return failure(input.name, CODES.badParam, `param data invalid: ${bytes.length} bytes exceed ${MAX_SAMPLE_BYTES}`);
     const format = sniffFormat(bytes);
-    if (sampleType === 0 && !format) return failure(input.name, CODES.badParam, 'param data invalid: an image sample must be JPEG, PNG, BMP, GIF or WebP');
+    if (sampleType === 0 && !(IMAGE_SAMPLE_FORMATS as readonly string[]).includes(format ?? '')) return failure(input.name, CODES.badParam, 'param data invalid: an image sample must be JPEG, PNG, BMP, GIF or WebP');
     const name = input.name && input.name !== '' ? input.name : `${createHash('md5').update(bytes).digest('hex')}${format ? EXT[format] ?? '' : ''}`;
     const path = `${samplesFolder(ds.workPath, ds.datasetId)}${name.replace(/^\/+/, '')}`;
     return { ...base, path, bytes, owned: true, contentType: format ? `image/${format}` : 'application/octet-stream' };

@@ -10,6 +10,17 @@ export interface Base64Options {
 }
 
 const DATA_URL_HEADER = /^data:([^,]*),/i;
+
+/**
+ * Whether a base64 field starts with a `data:<type>;base64,` header (after leading whitespace).
+ * Image fields of Baidu and FRS strip it (decodeBase64Image with dataUrl 'allow'); ModelArts'
+ * sample `data` is a file's bytes of any sample type and refuses it with a clear message.
+ */
+export const hasDataUrlHeader = (input: string): boolean => DATA_URL_HEADER.test(input.trimStart());
+
+/** The message every family that refuses a data-URL header answers with. */
+export const dataUrlRefused = (field: string): string =>
+  `${field}: base64 decode failed: remove the "data:...;base64," header and send only the base64 data`;
 const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
 const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -58,11 +69,7 @@ export function decodeBase64Image(input: string, opts: Base64Options): Buffer {
   const header = DATA_URL_HEADER.exec(s);
   if (header) {
     if (opts.dataUrl === 'reject') {
-      throw new IrisError(
-        'IMAGE_BASE64',
-        `${field}: base64 decode failed: remove the "data:...;base64," header and send only the base64 data`,
-        { field },
-      );
+      throw new IrisError('IMAGE_BASE64', dataUrlRefused(field), { field });
     }
     if (!/;base64$/i.test(header[1].trim())) {
       throw new IrisError('IMAGE_BASE64', `${field}: base64 decode failed (data URL is not base64-encoded)`, {

@@ -1,5 +1,5 @@
 /** Image intake used by every API: base64 decoding, URL fetching, format and size checks. */
-export { decodeBase64Image, type Base64Options } from './base64';
+export { dataUrlRefused, decodeBase64Image, hasDataUrlHeader, type Base64Options } from './base64';
 export { sniffFormat, type SniffedFormat } from './sniff';
 export { decodeBmp, readBmpHeader, type BmpHeader, type RawImage } from './bmp';
 export {

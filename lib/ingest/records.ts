@@ -1,3 +1,4 @@
+import { IrisError, isIrisError } from '../errors';
 import { ingestStatusPartition } from '../store/keys';
 import type { MetadataStore } from '../store/ports';
 
@@ -19,7 +20,19 @@ export async function listIngestRecords(
   projectId: string,
   opts: { status: string; limit: number; marker?: string },
 ): Promise<{ records: IngestRecordView[]; next_marker?: string }> {
-  const page = await store.query({ index: 'gsi1', pk: ingestStatusPartition(`${opts.status}#${projectId}`), limit: opts.limit, cursor: opts.marker, forward: false });
+  // The store checks that the marker is a position in this project's partition of this status
+  // (lib/store/dynamodb.ts decodeCursor); here its refusal is named after the query field.
+  const page = await store
+    .query({ index: 'gsi1', pk: ingestStatusPartition(`${opts.status}#${projectId}`), limit: opts.limit, cursor: opts.marker, forward: false })
+    .catch((e: unknown) => {
+      if (isIrisError(e) && e.field === 'cursor') {
+        throw new IrisError('BAD_PARAM', e.message.replace('param cursor', 'param marker').replace('the cursor of the previous page', 'the next_marker of the previous page'), {
+          field: 'marker',
+          cause: e,
+        });
+      }
+      throw e;
+    });
   return {
     records: page.items.map((i) => ({
       key: String(i.bucketKey),

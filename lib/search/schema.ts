@@ -5,10 +5,18 @@
  * params.ts so that their messages name the field.
  */
 import { z } from 'zod';
-import { MAX_URL_BYTES } from './contract';
+import { MAX_DELETE_SIGNS, MAX_URL_BYTES } from './contract';
 
-const text = z.union([z.string(), z.number().transform(String)]);
-const optionalText = text.optional();
+/**
+ * Every field is bounded here (216103 "too long" past the bound) so that nothing oversized is
+ * parsed further; the exact rules (brief ≤ 256 bytes, tags, class ids, cont_sign shape) are in
+ * params.ts. The bounds are far above any valid value: two tags "65535,65535" are 11 characters.
+ */
+const SHORT = 64;
+const text = (max = SHORT) => z.union([z.string().max(max), z.number().transform(String)]);
+const optionalText = text().optional();
+/** One cont_sign is "<uint32>,<uint32>" (≤ 21 characters); a batch delete takes up to 100, ';'-separated. */
+const CONT_SIGN_CHARS = 32;
 
 const common = {
   image: z.string().optional(),
@@ -17,7 +25,8 @@ const common = {
 
 export const addSchema = z.object({
   ...common,
-  brief: z.string({ message: 'param brief not exist' }).min(1),
+  // checkBrief counts the 256-byte limit in UTF-8; this only stops megabytes early.
+  brief: z.string({ message: 'param brief not exist' }).min(1).max(4096),
   tags: optionalText,
   class_id1: optionalText,
   class_id2: optionalText,
@@ -35,8 +44,9 @@ export const searchSchema = z.object({
 
 export const updateSchema = z.object({
   ...common,
-  cont_sign: z.string().optional(),
-  brief: z.string().optional(),
+  cont_sign: z.string().max(CONT_SIGN_CHARS).optional(),
+  // checkBrief counts the 256-byte limit in UTF-8; this bound only stops megabytes early.
+  brief: z.string().max(4096).optional(),
   tags: optionalText,
   class_id1: optionalText,
   class_id2: optionalText,
@@ -44,7 +54,7 @@ export const updateSchema = z.object({
 
 export const deleteSchema = z.object({
   ...common,
-  cont_sign: z.string().optional(),
+  cont_sign: z.string().max(MAX_DELETE_SIGNS * CONT_SIGN_CHARS).optional(),
 });
 
 export type AddInput = z.infer<typeof addSchema>;

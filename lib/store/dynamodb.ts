@@ -9,7 +9,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { Item, Key, MetadataStore, QueryOptions, QueryPage, TransactOp, UpdateSpec, WriteCondition } from './ports';
+import { IrisError } from '../errors';
+import { TABLE_INDEXES } from './table';
+import type { Item, Key, MetadataStore, QueryOptions, QueryPage, SortKeyCondition, TransactOp, UpdateSpec, WriteCondition } from './ports';
 
 /** Builds DynamoDB expressions with placeholder names/values so attribute names are never interpolated. */
 class ExpressionBuilder {
@@ -73,21 +75,103 @@ const isTransactionConflict = (e: unknown): boolean => {
   return err?.name === 'TransactionCanceledException' || err?.name === 'TransactionConflictException' || /TransactionConflict/.test(err?.message ?? '');
 };
 
+/** DynamoDB's key limits: a partition key value up to 2,048 bytes, a sort key value up to 1,024. */
+const MAX_PK_BYTES = 2048;
+const MAX_SK_BYTES = 1024;
+/** A cursor carries at most the four key attributes of an index item: well under this. */
+const MAX_CURSOR_CHARS = 8192;
+
+const badCursor = (why: string): IrisError =>
+  new IrisError('BAD_PARAM', `param cursor invalid: ${why}; pass back the cursor of the previous page unchanged`, { field: 'cursor' });
+
 const encodeCursor = (k: Record<string, unknown> | undefined): string | undefined =>
   k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined;
 
-const decodeCursor = (c: string | undefined): Record<string, unknown> | undefined => {
-  if (!c) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    return parsed && typeof parsed === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+const holdsSortCondition = (sk: string, c: SortKeyCondition | undefined): boolean => {
+  if (!c) return true;
+  if ('beginsWith' in c) return sk.startsWith(c.beginsWith);
+  if ('between' in c) return sk >= c.between[0] && sk <= c.between[1];
+  if ('gte' in c) return sk >= c.gte;
+  if ('lte' in c) return sk <= c.lte;
+  return sk === c.eq;
 };
 
 /** The lock item of emulated transactions (local only; AWS has real transactions). */
 const LOCAL_TX_LOCK = { pk: 'IRIS#LOCAL', sk: 'TXLOCK' };
+
+/**
+ * Decodes a cursor and checks that it belongs to this very query before DynamoDB sees it: the
+ * key attributes of the table (and of the index, when one is queried) and nothing else, string
+ * values within DynamoDB's key sizes, the partition being queried and a sort key inside the
+ * query's range. A cursor is only a position; the binding means that one forged or taken from
+ * another query (another project's partition, another index, another status) can never move the
+ * query elsewhere, and is answered as a parameter error rather than DynamoDB's ValidationException.
+ */
+export function decodeCursor(c: string | undefined, opts: Pick<QueryOptions, 'index' | 'pk' | 'sk'>): Record<string, string> | undefined {
+  if (c === undefined || c === '') return undefined;
+  if (c.length > MAX_CURSOR_CHARS) throw badCursor(`longer than ${MAX_CURSOR_CHARS} characters`);
+  if (!/^[A-Za-z0-9_-]+$/.test(c)) throw badCursor('not a cursor of this API');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('not a cursor of this API');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badCursor('not a cursor of this API');
+  // Only the exact text this adapter produced: base64 decoding would ignore trailing characters.
+  if (encodeCursor(parsed as Record<string, unknown>) !== c) throw badCursor('it was changed');
+  const key = parsed as Record<string, unknown>;
+  const pkAttr = opts.index ? `${opts.index}pk` : 'pk';
+  const skAttr = opts.index ? `${opts.index}sk` : 'sk';
+  const expected = new Set(['pk', 'sk', pkAttr, skAttr]);
+  const names = Object.keys(key);
+  if (names.length !== expected.size || !names.every((n) => expected.has(n))) throw badCursor('it was not made by this query');
+  for (const n of names) {
+    const v = key[n];
+    if (typeof v !== 'string' || v === '') throw badCursor('it was not made by this query');
+    if (Buffer.byteLength(v, 'utf8') > (n.endsWith('pk') ? MAX_PK_BYTES : MAX_SK_BYTES)) throw badCursor('a key in it is too long');
+  }
+  if (key[pkAttr] !== opts.pk || !holdsSortCondition(key[skAttr] as string, opts.sk)) throw badCursor('it belongs to another query');
+  return key as Record<string, string>;
+}
+
+const keyTooLong = (): IrisError =>
+  new IrisError('BAD_PARAM', 'param invalid: an id or name is too long to be stored (over the metadata store\'s key size)');
+
+/**
+ * DynamoDB's key sizes, checked before a request is sent: AWS refuses a longer key (with a
+ * ValidationException, mapped below), dynalite does not always (a Query's key condition is not
+ * checked), so the local stack answers as AWS would.
+ */
+function checkKeySizes(pk: unknown, sk?: unknown): void {
+  if (typeof pk === 'string' && Buffer.byteLength(pk, 'utf8') > MAX_PK_BYTES) throw keyTooLong();
+  if (typeof sk === 'string' && Buffer.byteLength(sk, 'utf8') > MAX_SK_BYTES) throw keyTooLong();
+}
+
+/** The table's and every index's key attributes of an item to be written. */
+function checkItemKeys(item: Item): void {
+  checkKeySizes(item.pk, item.sk);
+  for (const i of TABLE_INDEXES) checkKeySizes(item[`${i}pk`], item[`${i}sk`]);
+}
+
+/**
+ * The last line of defence: DynamoDB refuses keys over its size limits, an invalid start key and
+ * items over 400 KB with a ValidationException. Those come from what a client sent (an id no
+ * schema should have let through), so they are answered as a parameter error, not an internal one.
+ * Other ValidationExceptions (a malformed expression) are Iris's bugs and stay internal.
+ */
+const CLIENT_VALIDATION = /has exceeded the (maximum )?size limit|must be under \d+ bytes|maximum allowed size|starting key|exclusive ?start ?key/i;
+
+function clientValidationError(e: unknown): IrisError | undefined {
+  const err = e as { name?: string; message?: string; CancellationReasons?: Array<{ Code?: string; Message?: string }> };
+  if (err?.name === 'ValidationException' && CLIENT_VALIDATION.test(err.message ?? '')) {
+    return new IrisError('BAD_PARAM', 'param invalid: an id or name is too long or malformed (refused by the metadata store)', { cause: e });
+  }
+  if (err?.name === 'TransactionCanceledException' && err.CancellationReasons?.some((r) => r.Code === 'ValidationError' && CLIENT_VALIDATION.test(r.Message ?? ''))) {
+    return new IrisError('BAD_PARAM', 'param invalid: an id or name is too long or malformed (refused by the metadata store)', { cause: e });
+  }
+  return undefined;
+}
 
 /** Evaluates a WriteCondition against an item read beforehand (emulated transactions only). */
 function holds(c: WriteCondition | undefined, item: Item | null): boolean {
@@ -100,12 +184,26 @@ function holds(c: WriteCondition | undefined, item: Item | null): boolean {
 }
 
 export class DynamoMetadataStore implements MetadataStore {
+  private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    client: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    // Every call goes through here, so a refusal of client-supplied keys is typed in one place.
+    this.client = {
+      send: (async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        try {
+          return await client.send(command as never);
+        } catch (e) {
+          throw clientValidationError(e) ?? e;
+        }
+      }) as DynamoDBDocumentClient['send'],
+    };
+  }
 
   async get(key: Key, opts: { consistent?: boolean } = {}): Promise<Item | null> {
+    checkKeySizes(key.pk, key.sk);
     const out = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: opts.consistent ?? true }),
     );
@@ -113,6 +211,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async batchGet(keys: Key[]): Promise<Item[]> {
+    for (const k of keys) checkKeySizes(k.pk, k.sk);
     const result: Item[] = [];
     // Deduplicate: BatchGet rejects repeated keys.
     const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
@@ -131,6 +230,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async put(item: Item, condition?: WriteCondition): Promise<boolean> {
+    checkItemKeys(item);
     const b = new ExpressionBuilder();
     const ConditionExpression = b.condition(condition);
     try {
@@ -143,6 +243,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async update(key: Key, spec: UpdateSpec, condition?: WriteCondition): Promise<Item | null> {
+    checkKeySizes(key.pk, key.sk);
     const b = new ExpressionBuilder();
     const UpdateExpression = b.update(spec);
     const ConditionExpression = b.condition(condition);
@@ -165,6 +266,7 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async delete(key: Key, condition?: WriteCondition): Promise<Item | null> {
+    checkKeySizes(key.pk, key.sk);
     const b = new ExpressionBuilder();
     const ConditionExpression = b.condition(condition);
     try {
@@ -185,11 +287,14 @@ export class DynamoMetadataStore implements MetadataStore {
   }
 
   async query(opts: QueryOptions): Promise<QueryPage> {
+    checkKeySizes(opts.pk);
+    const sk = opts.sk;
+    if (sk) for (const v of Object.values(sk).flat()) checkKeySizes(undefined, v);
+    const ExclusiveStartKey = decodeCursor(opts.cursor, opts);
     const b = new ExpressionBuilder();
     const pkAttr = opts.index ? `${opts.index}pk` : 'pk';
     const skAttr = opts.index ? `${opts.index}sk` : 'sk';
     let expr = `${b.name(pkAttr)} = ${b.value(opts.pk)}`;
-    const sk = opts.sk;
     if (sk) {
       const s = b.name(skAttr);
       if ('beginsWith' in sk) expr += ` AND begins_with(${s}, ${b.value(sk.beginsWith)})`;
@@ -204,7 +309,7 @@ export class DynamoMetadataStore implements MetadataStore {
         IndexName: opts.index,
         KeyConditionExpression: expr,
         Limit: opts.limit,
-        ExclusiveStartKey: decodeCursor(opts.cursor),
+        ExclusiveStartKey,
         ScanIndexForward: opts.forward ?? true,
         Select: opts.countOnly ? 'COUNT' : undefined,
         ...b.params(),
@@ -219,6 +324,13 @@ export class DynamoMetadataStore implements MetadataStore {
 
   async transact(ops: TransactOp[]): Promise<boolean> {
     if (ops.length === 0) return true;
+    for (const op of ops) {
+      if ('put' in op) checkItemKeys(op.put);
+      else {
+        const k = 'update' in op ? op.update : 'delete' in op ? op.delete : op.check;
+        checkKeySizes(k.pk, k.sk);
+      }
+    }
     const items = ops.map((op) => {
       const b = new ExpressionBuilder();
       if ('put' in op) {

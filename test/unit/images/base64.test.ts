@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decodeBase64Image } from '../../../lib/images/base64';
+import { decodeBase64Image, hasDataUrlHeader } from '../../../lib/images/base64';
 import { expectIrisError } from './helpers';
 
 // Bytes chosen so their base64 uses '+' and '/' and needs '=' padding.
@@ -64,6 +64,15 @@ describe('decodeBase64Image', () => {
       'image',
       /remove the "data:\.\.\.;base64," header/,
     );
+  });
+
+  it('hasDataUrlHeader tells a data: header (as the families that refuse it check) from base64', () => {
+    expect(hasDataUrlHeader(`data:image/png;base64,${B64}`)).toBe(true);
+    expect(hasDataUrlHeader(` \n DATA:text/plain;base64,${B64}`)).toBe(true);
+    expect(hasDataUrlHeader('data:,')).toBe(true);
+    expect(hasDataUrlHeader(B64)).toBe(false);
+    // ':' is not in the base64 alphabet, so no base64 data can look like a header.
+    expect(hasDataUrlHeader('ZGF0YTppbWFnZS9wbmc7YmFzZTY0LA==')).toBe(false);
   });
 
   it('rejects a data: URL that is not base64-encoded', async () => {
