@@ -350,6 +350,7 @@ export async function addSamples(
   ds: Dataset,
   body: { samples?: unknown[]; final_annotation?: boolean },
   now = new Date(),
+  opts: { deadline?: number } = {},
 ): Promise<{ success: boolean; results: SampleResult[] }> {
   const finalAnnotation = body.final_annotation ?? true;
   // Samples of one batch keep the batch order in time-ordered lists (1 ms apart).
@@ -362,7 +363,7 @@ export async function addSamples(
     try {
       const file = await resolveFile(s, ds, input, sampleType);
       if ('success' in file) return file;
-      const stored = await putSample(s, ds, { ...file, finalAnnotation }, new Date(now.getTime() + i));
+      const stored = await putSample(s, ds, { ...file, finalAnnotation }, new Date(now.getTime() + i), { deadline: opts.deadline });
       return { success: true, name: stored.path, info: stored.sampleId };
     } catch (e) {
       if (e instanceof IrisError) return failure(rawName, String(e.codes.modelarts ?? CODES.badParam), e.message);

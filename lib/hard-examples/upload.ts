@@ -44,7 +44,7 @@ async function toJpeg(frame: Frame): Promise<{ jpeg: Buffer; width?: number; hei
   return { jpeg: await nv21ToJpeg(frame.bytes, frame.width, frame.height, { order }), width: frame.width, height: frame.height };
 }
 
-export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardExampleUpload): Promise<StoredSample & { datacurCount: number }> {
+export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardExampleUpload, opts: { deadline?: number } = {}): Promise<StoredSample & { datacurCount: number }> {
   const file = hardExampleFileName(u.modelName, u.cameraName, u.index);
   if (c.cameraNames.length > 0 && !c.cameraNames.includes(u.cameraName)) {
     throw badParam('camera_name', `camera ${u.cameraName} is not one of this configuration's camera_names (${c.cameraNames.join(', ')})`);
@@ -73,7 +73,7 @@ export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardE
         index: u.index,
       },
       finalAnnotation: true,
-    });
+    }, new Date(), { deadline: opts.deadline });
     return { ...sample, datacurCount: count };
   } catch (e) {
     await releaseUpload(s.metadata, c).catch(() => undefined);

@@ -70,15 +70,20 @@ async function authenticate(mode: AuthMode, event: HttpEvent, s: Stores): Promis
   return projectId;
 }
 
+/** How long before Lambda's own limit middy answers a request that is still running. */
+export const TIMEOUT_EARLY_MS = 500;
+
 export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
-  const core = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  const core = async (event: HttpEvent, context: Context, { signal }: { signal?: AbortSignal } = {}): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const logId = newLogId();
     const s = stores();
     const projectId = await authenticate(opts.auth, event, s);
     if (projectId) logger.appendKeys({ projectId });
     const input = opts.schema ? validate(opts.schema, assembleInput(opts.family, event)) : assembleInput(opts.family, event);
-    const result = await opts.handler({
+    const remainingMs = remainingTime(context);
+    const left = remainingMs();
+    const work = opts.handler({
       input: input as z.infer<S>,
       projectId,
       requestId,
@@ -87,8 +92,19 @@ export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
       event,
       stores: s,
       log: logger,
-      remainingMs: remainingTime(context),
+      remainingMs,
+      // middy answers TIMEOUT_EARLY_MS before Lambda's own limit: the answer is due then.
+      deadline: Number.isFinite(left) ? Date.now() + left - TIMEOUT_EARLY_MS : undefined,
     });
+    // When the time runs out, middy has already answered (the family's internal error); what the
+    // operation did after that is still worth knowing, so it is logged when it settles.
+    signal?.addEventListener('abort', () => {
+      work.then(
+        () => logger.warn('the operation finished after its timeout was answered', { requestId, outcome: 'succeeded' }),
+        (e) => logger.warn('the operation finished after its timeout was answered', { requestId, outcome: 'failed', error: e as Error }),
+      );
+    });
+    const result = await work;
     const { statusCode = 200, body, headers = {} } = isApiResponse(result) ? result : { body: result };
     // A page or a document with its own content type goes out as it is.
     if (typeof body === 'string' && Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
@@ -100,7 +116,13 @@ export function httpApi<S extends z.ZodType>(opts: HttpApiOptions<S>) {
       : json(statusCode, payload, { 'x-request-id': requestId, ...headers });
   };
 
-  return middy<HttpEvent, APIGatewayProxyStructuredResultV2>()
+  return middy<HttpEvent, APIGatewayProxyStructuredResultV2>({
+    timeoutEarlyInMillis: TIMEOUT_EARLY_MS,
+    timeoutEarlyResponse: () => {
+      logger.error('the invocation ran out of time; answering before Lambda stops it');
+      throw new IrisError('INTERNAL', 'the request ran out of time');
+    },
+  })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       before: (request) => {

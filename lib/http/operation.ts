@@ -39,6 +39,11 @@ export interface ApiRequest<I> {
   log: Logger;
   /** Milliseconds left before Lambda stops this invocation (Infinity when there is no deadline). */
   remainingMs(): number;
+  /**
+   * When the invocation's answer is due (ms since the epoch), or undefined without a deadline:
+   * writes pass it to the write protocol, which does not start a commit it cannot finish.
+   */
+  deadline: number | undefined;
 }
 
 export interface ApiResponse {

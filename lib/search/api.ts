@@ -20,13 +20,13 @@ const checkSource = (input: { url?: string }) => {
   if (input.url !== undefined) checkUrl(input.url);
 };
 
-export async function addOperation(stores: Stores, engine: SearchEngine, projectId: string, kind: LibraryKind, input: AddInput) {
+export async function addOperation(stores: Stores, engine: SearchEngine, projectId: string, kind: LibraryKind, input: AddInput, opts: { deadline?: number } = {}) {
   const brief = checkBrief(input.brief);
   const labels = labelsOf(kind, input);
   checkSource(input);
   const lib = await getLibrary(stores.metadata, projectId, kind);
   const image = requireImage(await loadImage(input, kind, 'add'));
-  const { contSign } = await addImage(stores, engine, lib, { image, brief, labels });
+  const { contSign } = await addImage(stores, engine, lib, { image, brief, labels }, { deadline: opts.deadline });
   return { cont_sign: contSign };
 }
 

@@ -16,6 +16,8 @@ export interface CallOptions {
   form?: Record<string, string>;
   rawBody?: string;
   contentType?: string;
+  /** The invocation's time limit (default 30 s), counting down from the call. */
+  timeoutMs?: number;
 }
 
 export function httpEvent(o: CallOptions = {}): Record<string, unknown> {
@@ -48,8 +50,9 @@ export function httpEvent(o: CallOptions = {}): Record<string, unknown> {
   };
 }
 
-export const lambdaContext = (): Context =>
-  ({
+export const lambdaContext = (timeoutMs = 30_000): Context => {
+  const end = Date.now() + timeoutMs;
+  return {
     awsRequestId: randomUUID(),
     functionName: 'test',
     functionVersion: '$LATEST',
@@ -58,16 +61,17 @@ export const lambdaContext = (): Context =>
     logGroupName: '/aws/lambda/test',
     logStreamName: 'test',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => Math.max(0, end - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
-  }) as Context;
+  } as Context;
+};
 
 type Handler = (event: never, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | unknown>;
 
 export async function call(handler: Handler, o: CallOptions = {}): Promise<{ status: number; body: any; headers: Record<string, string> }> {
-  const res = (await handler(httpEvent(o) as never, lambdaContext())) as APIGatewayProxyStructuredResultV2;
+  const res = (await handler(httpEvent(o) as never, lambdaContext(o.timeoutMs))) as APIGatewayProxyStructuredResultV2;
   const text = typeof res.body === 'string' ? res.body : '';
   let body: unknown = text;
   try {

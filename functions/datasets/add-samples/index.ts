@@ -38,9 +38,9 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'huawei-token',
   schema,
-  run: async ({ input, projectId, stores }) => {
+  run: async ({ input, projectId, stores, deadline }) => {
     const ds = await getDataset(stores.metadata, projectId, input.path.dataset_id);
-    return addSamples(stores, ds, input.body);
+    return addSamples(stores, ds, input.body, new Date(), { deadline });
   },
   access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'] },
   memory: 1024,

@@ -20,7 +20,7 @@ export default defineOperation({
   schema: addFacesSchema,
   // Load the face model while the first request is on its way.
   warm: faceModel,
-  run: async ({ input, projectId, stores }) => {
+  run: async ({ input, projectId, stores, deadline }) => {
     const b = input.body;
     const image = await readImage(b, { projectId, bucket: config().bucket, objects: stores.objects });
     return addFaces(stores, await faceModel(), {
@@ -30,6 +30,7 @@ export default defineOperation({
       externalImageId: b.external_image_id,
       externalFields: b.external_fields,
       single: b.single,
+      deadline,
     });
   },
   access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }, { prefix: 'ingest/', actions: ['read'] }], table: ['read', 'write'], vectors: ['read', 'write'], nativeLayer: true },

@@ -55,7 +55,7 @@ export default defineOperation({
   bodyTypes: ['multipart', 'json'],
   files: ['frame'],
   schema,
-  run: async ({ input, stores }) => {
+  run: async ({ input, stores, deadline }) => {
     const { path, body } = input;
     const c = await configForUpload(stores.metadata, path.project_id, path.config_id, path.upload_key);
     // The schema's rule guarantees width and height for raw frames.
@@ -68,7 +68,7 @@ export default defineOperation({
       frame,
       hardCoefficient: body.hard_coefficient,
       hardReasons: body.hard_reasons,
-    });
+    }, { deadline });
     return { success: true, sample_id: sample.sampleId, name: sample.path, datacur_count: sample.datacurCount, data_count: c.dataCount };
   },
   access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'], nativeLayer: true },

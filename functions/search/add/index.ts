@@ -14,9 +14,9 @@ export default defineOperation({
   family: 'baidu',
   auth: 'baidu-token',
   schema: addSchema,
-  run: async ({ input, projectId, stores, event }) => {
+  run: async ({ input, projectId, stores, event, deadline }) => {
     const kind = libraryKindOf(event);
-    return addOperation(stores, await engineFor(kind), projectId, kind, input);
+    return addOperation(stores, await engineFor(kind), projectId, kind, input, { deadline });
   },
   access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'], vectors: ['read', 'write'], nativeLayer: true },
   memory: 2048,
