@@ -53,6 +53,21 @@ import facesQuery from './faces/query-faces';
 import facesUpdate from './faces/update-face';
 import facesDelete from './faces/delete-faces';
 import facesBatchDelete from './faces/batch-delete';
+import trainingCreateJob from './training/create-job';
+import trainingListJobs from './training/list-jobs';
+import trainingShowJob from './training/show-job';
+import trainingStopJob from './training/stop-job';
+import trainingDeleteJob from './training/delete-job';
+import trainingRun from './training/run';
+import modelsList from './models/list-models';
+import modelsShow from './models/show-model';
+import modelsDelete from './models/delete-model';
+import servicesCreate from './services/create-service';
+import servicesList from './services/list-services';
+import servicesShow from './services/show-service';
+import servicesUpdate from './services/update-service';
+import servicesDelete from './services/delete-service';
+import servicesPredict from './services/predict';
 
 /** Each folder's declaration. */
 export const declarations = {
@@ -103,6 +118,21 @@ export const declarations = {
   'faces/update-face': facesUpdate,
   'faces/delete-faces': facesDelete,
   'faces/batch-delete': facesBatchDelete,
+  'training/create-job': trainingCreateJob,
+  'training/list-jobs': trainingListJobs,
+  'training/show-job': trainingShowJob,
+  'training/stop-job': trainingStopJob,
+  'training/delete-job': trainingDeleteJob,
+  'training/run': trainingRun,
+  'models/list-models': modelsList,
+  'models/show-model': modelsShow,
+  'models/delete-model': modelsDelete,
+  'services/create-service': servicesCreate,
+  'services/list-services': servicesList,
+  'services/show-service': servicesShow,
+  'services/update-service': servicesUpdate,
+  'services/delete-service': servicesDelete,
+  'services/predict': servicesPredict,
 };
 
 export const functions = catalog(declarations);

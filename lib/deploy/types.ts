@@ -59,4 +59,6 @@ export const PREFIX = {
   ingest: 'ingest/',
   /** Stored images of libraries, face sets and datasets. */
   data: 'data/',
+  /** Training job specs: objects written here start (or continue) a training run (functions/training/run). */
+  jobs: 'jobs/',
 } as const;

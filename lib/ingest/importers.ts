@@ -6,8 +6,11 @@ import type { Importer } from './ledger';
 import { librariesImporter } from '../search/importer';
 import { engineFor } from '../search/provider';
 import { HARD_EXAMPLE_IMPORTER, importHardExample } from '../hard-examples/importer';
+import { CLASSIFY_HARD_IMPORTER } from '../classify/keys';
+import { importClassifyHard } from '../classify/hard-importer';
 
 export const importers: Record<string, Importer> = {
   libraries: librariesImporter(engineFor),
   [HARD_EXAMPLE_IMPORTER]: importHardExample,
+  [CLASSIFY_HARD_IMPORTER]: importClassifyHard,
 };

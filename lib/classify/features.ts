@@ -1,0 +1,89 @@
+/**
+ * Image features for the classifier: the embedder Iris ships (lib/vision: MobileNetV2, 1280-d,
+ * L2-normalised) on the whole image resized to the model's input, and a per-sample cache in the
+ * bucket so that retraining (or a resumed run) never embeds an unchanged sample again.
+ *
+ * The cache key names the sample, the write that stored its file (a new upload under the same name
+ * is a new write, hence a new key) and the embedder, so a stale feature can never be read.
+ */
+import { getEmbedder, type Embedder } from '../vision/embedder';
+import { decodeSample } from '../datasets/thumbnail';
+import type { StoredSample } from '../datasets/samples';
+import type { DecodedImage } from '../images';
+import { isIrisError } from '../errors';
+import type { Stores } from '../store/ports';
+import { classifyObjects } from './keys';
+
+export interface TrainingSample {
+  sampleId: string;
+  objectKey: string;
+  /** The write that stored the file (or the item version for samples without one). */
+  version: string;
+  label: string;
+  usage?: string;
+}
+
+export const embedder = (): Promise<Embedder> => getEmbedder();
+
+/** Pixels of a decoded image as the embedder sees them. */
+export async function featureOf(e: Embedder, img: DecodedImage): Promise<Float32Array> {
+  const rgb = await img.rgb({ width: e.inputSize, height: e.inputSize, fit: 'fill' });
+  return e.embed({ data: new Uint8Array(rgb.data.buffer, rgb.data.byteOffset, rgb.data.length), width: rgb.width, height: rgb.height });
+}
+
+const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const fromBytes = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+export interface FeatureStats {
+  cached: number;
+  embedded: number;
+  /** Samples whose file is gone or cannot be decoded (left out of training, with the reason). */
+  skipped: Array<{ sample_id: string; reason: string }>;
+}
+
+/**
+ * The features of `samples`, from the cache or embedded (and cached). `shouldStop` is asked
+ * between samples; when it answers true the features gathered so far are returned (the cache keeps
+ * what was embedded, so the next run picks up from there).
+ */
+export async function featuresOf(
+  s: Stores,
+  projectId: string,
+  datasetId: string,
+  samples: TrainingSample[],
+  o: { shouldStop?: () => Promise<boolean> | boolean; onProgress?: (done: number) => Promise<void> | void; concurrency?: number } = {},
+): Promise<{ features: Map<string, Float32Array>; stats: FeatureStats; complete: boolean }> {
+  const e = await embedder();
+  const features = new Map<string, Float32Array>();
+  const stats: FeatureStats = { cached: 0, embedded: 0, skipped: [] };
+  const n = o.concurrency ?? 8;
+  for (let i = 0; i < samples.length; i += n) {
+    if (o.shouldStop && (await o.shouldStop())) return { features, stats, complete: false };
+    const chunk = samples.slice(i, i + n);
+    await Promise.all(
+      chunk.map(async (t) => {
+        const key = classifyObjects.feature(projectId, e.name, datasetId, t.sampleId, t.version);
+        const hit = await s.objects.get(key);
+        if (hit && hit.body.length === e.dimension * 4) {
+          features.set(t.sampleId, fromBytes(hit.body));
+          stats.cached++;
+          return;
+        }
+        let img: DecodedImage;
+        try {
+          img = await decodeSample(s, { sampleId: t.sampleId, objectKey: t.objectKey } as StoredSample);
+        } catch (e) {
+          if (!isIrisError(e) || e.kind === 'INTERNAL') throw e;
+          stats.skipped.push({ sample_id: t.sampleId, reason: e.message });
+          return;
+        }
+        const v = await featureOf(e, img);
+        await s.objects.put(key, toBytes(v), { contentType: 'application/octet-stream' });
+        features.set(t.sampleId, v);
+        stats.embedded++;
+      }),
+    );
+    await o.onProgress?.(Math.min(i + n, samples.length));
+  }
+  return { features, stats, complete: true };
+}
