@@ -56,7 +56,7 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
   const now = Date.now();
   let claimed = null;
   if (job.attempt === spec.attempt - 1) {
-    claimed = await s.metadata.update(key, { set: { attempt: spec.attempt, runner: token, status: 'Running', heartbeat: now, updateTime: now } }, { ifMatch: { attempt: job.attempt, status: job.status, stopRequested: false } });
+    claimed = await s.metadata.update(key, { set: { attempt: spec.attempt, runner: token, status: 'Running', heartbeat: now, updateTime: now } }, { ifMatch: { attempt: job.attempt, status: job.status } });
   } else if (job.attempt === spec.attempt && now - (job.heartbeat ?? 0) > STALE_MS) {
     claimed = await s.metadata.update(key, { set: { runner: token, heartbeat: now, updateTime: now } }, { ifMatch: { attempt: job.attempt, runner: job.runner } });
   }
@@ -76,6 +76,11 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
   };
 
   try {
+    // Stopped between two invocations of the run: the claim takes it only to say so.
+    if (toJob(claimed).stopRequested) {
+      await finish({ status: 'Stopped' });
+      return 'stopped';
+    }
     const set = await trainingSet(s, projectId, job.datasetId, job.evalRatio);
     const all = [...set.train, ...set.eval];
     let stop = await beat({ progress: Math.max(job.progress, 1), total: all.length });
