@@ -604,6 +604,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the models that training jobs registered, newest first (ModelArts dialect) */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shows a model: version, labels and evaluation metrics (ModelArts dialect) */
+        get: operations["showModel"];
+        put?: never;
+        post?: never;
+        /** Deletes a model that no service uses (ModelArts dialect) */
+        delete: operations["deleteModel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/predict/{service_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Classifies an image with a service's model (the classification predict API) */
+        post: operations["predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists predict services (ModelArts dialect) */
+        get: operations["listServices"];
+        put?: never;
+        /** Publishes a model as a predict service, optionally sending uncertain predictions back as hard examples (ModelArts dialect) */
+        post: operations["createService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/services/{service_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shows a predict service and its predict_url (ModelArts dialect) */
+        get: operations["showService"];
+        /** Switches a service to another model or changes its hard-example setting (ModelArts dialect) */
+        put: operations["updateService"];
+        post?: never;
+        /** Deletes a predict service (ModelArts dialect) */
+        delete: operations["deleteService"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/{project_id}/datasets": {
         parameters: {
             query?: never;
@@ -778,6 +867,59 @@ export interface paths {
         put?: never;
         /** FRS search faces */
         post: operations["facesSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/training-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists training jobs, newest first (ModelArts dialect) */
+        get: operations["listTrainingJobs"];
+        put?: never;
+        /** Creates an image classification training job on a dataset (ModelArts dialect); training runs asynchronously */
+        post: operations["createTrainingJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/training-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shows a training job: status, progress, metrics and its model (ModelArts dialect) */
+        get: operations["showTrainingJob"];
+        put?: never;
+        post?: never;
+        /** Deletes a training job (its model stays) (ModelArts dialect) */
+        delete: operations["deleteTrainingJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/{project_id}/training-jobs/{job_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops a training job (ModelArts dialect) */
+        post: operations["stopTrainingJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2395,6 +2537,413 @@ export interface operations {
             };
         };
     };
+    listModels: {
+        parameters: {
+            query?: {
+                limit?: number;
+                model_name?: string;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        models: {
+                            create_time: number;
+                            dataset_id: string;
+                            job_id: string;
+                            labels: string[];
+                            metrics: {
+                                [key: string]: unknown;
+                            };
+                            model_id: string;
+                            model_name: string;
+                            model_version: string;
+                            size: number;
+                        }[];
+                        total_count: number;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    showModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        create_time: number;
+                        dataset_id: string;
+                        job_id: string;
+                        labels: string[];
+                        metrics: {
+                            [key: string]: unknown;
+                        };
+                        model_id: string;
+                        model_name: string;
+                        model_version: string;
+                        size: number;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    deleteModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description done, no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    predict: {
+        parameters: {
+            query?: {
+                access_token?: unknown;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the image (JPG/JPEG/PNG, ≤ 4 MB, 30–4096 px, aspect within 3:1) in base64, without a data: header */
+                    base64?: unknown;
+                    /** @description how many entries of thresholdList, most probable first (default: every label, in model order) */
+                    top_num?: unknown;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: 10000;
+                        predictResult: {
+                            prediction: string;
+                            thresholdList: {
+                                name: string;
+                                threshold: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description error in the predict envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictError"];
+                };
+            };
+        };
+    };
+    listServices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                model_id?: string;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        services: {
+                            hard_examples?: {
+                                [key: string]: unknown;
+                            };
+                            model_id: string;
+                            predict_url: string;
+                            service_id: string;
+                            service_name: string;
+                            status: string;
+                        }[];
+                        total_count: number;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    createService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    hard_examples?: {
+                        confidence_below?: number;
+                        daily_quota?: number;
+                        dataset_id: string;
+                        margin_below?: number;
+                    };
+                    model_id: string;
+                    service_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hard_examples?: {
+                            [key: string]: unknown;
+                        };
+                        model_id: string;
+                        predict_url: string;
+                        service_id: string;
+                        service_name: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    showService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hard_examples?: {
+                            [key: string]: unknown;
+                        };
+                        model_id: string;
+                        predict_url: string;
+                        service_id: string;
+                        service_name: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    updateService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    hard_examples?: {
+                        confidence_below?: number;
+                        daily_quota?: number;
+                        dataset_id: string;
+                        margin_below?: number;
+                    } | null;
+                    model_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hard_examples?: {
+                            [key: string]: unknown;
+                        };
+                        model_id: string;
+                        predict_url: string;
+                        service_id: string;
+                        service_name: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    deleteService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                service_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description done, no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
     listDatasets: {
         parameters: {
             query?: {
@@ -3254,6 +3803,237 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FrsError"];
+                };
+            };
+        };
+    };
+    listTrainingJobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        jobs: {
+                            create_time: number;
+                            dataset_id: string;
+                            error_code?: string;
+                            error_msg?: string;
+                            job_id: string;
+                            job_name: string;
+                            metrics?: {
+                                [key: string]: unknown;
+                            };
+                            model_id?: string;
+                            progress: number;
+                            status: string;
+                            update_time: number;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    createTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    dataset_id: string;
+                    description?: string;
+                    eval_ratio?: number;
+                    job_name: string;
+                    /**
+                     * @default image_classification
+                     * @enum {string}
+                     */
+                    model_algorithm?: "image_classification";
+                    model_name?: string;
+                    parameters?: {
+                        name: string;
+                        value: string | number;
+                    }[] | {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        create_time: number;
+                        job_id: string;
+                        job_name: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    showTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        create_time: number;
+                        dataset_id: string;
+                        error_code?: string;
+                        error_msg?: string;
+                        job_id: string;
+                        job_name: string;
+                        metrics?: {
+                            [key: string]: unknown;
+                        };
+                        model_id?: string;
+                        progress: number;
+                        status: string;
+                        update_time: number;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    deleteTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description done, no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
+                };
+            };
+        };
+    };
+    stopTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        create_time: number;
+                        dataset_id: string;
+                        error_code?: string;
+                        error_msg?: string;
+                        job_id: string;
+                        job_name: string;
+                        metrics?: {
+                            [key: string]: unknown;
+                        };
+                        model_id?: string;
+                        progress: number;
+                        status: string;
+                        update_time: number;
+                    };
+                };
+            };
+            /** @description error in the modelarts envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelArtsError"];
                 };
             };
         };
