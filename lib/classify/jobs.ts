@@ -124,6 +124,24 @@ async function labelledSamples(s: Stores, datasetId: string): Promise<TrainingSa
   return out;
 }
 
+/**
+ * A deterministic stratified split: per label, the samples ordered by the md5 of their id, the first
+ * `ratio` of them (at least 1, at most all but 1) for evaluation. Adding samples moves few others.
+ */
+export function stratifiedSplit<T extends { sampleId: string; label: string }>(items: T[], ratio: number): { train: T[]; eval: T[] } {
+  const byLabel = new Map<string, T[]>();
+  for (const t of items) byLabel.set(t.label, [...(byLabel.get(t.label) ?? []), t]);
+  const train: T[] = [];
+  const evalSet: T[] = [];
+  for (const label of [...byLabel.keys()].sort()) {
+    const list = [...byLabel.get(label)!].sort((a, b) => (hashOf(a.sampleId) < hashOf(b.sampleId) ? -1 : 1));
+    const n = list.length < 2 ? 0 : Math.min(list.length - 1, Math.max(1, Math.round(list.length * ratio)));
+    evalSet.push(...list.slice(0, n));
+    train.push(...list.slice(n));
+  }
+  return { train, eval: evalSet };
+}
+
 /** Chooses the training and evaluation samples, or refuses with the family's code. */
 export async function trainingSet(s: Stores, projectId: string, datasetId: string, evalRatio: number): Promise<TrainingSet> {
   const ds = await getDataset(s.metadata, projectId, datasetId);
@@ -149,14 +167,7 @@ export async function trainingSet(s: Stores, projectId: string, datasetId: strin
     if (missing.length) throw refuse(CODES.tooFewSamples, `label(s) ${missing.slice(0, 5).join(', ')} have EVAL samples only: every label needs training samples`, 'dataset_id');
     return { labels, train, eval: usageEval, evalSource: 'usage' };
   }
-  const train: TrainingSample[] = [];
-  const evalSet: TrainingSample[] = [];
-  for (const label of labels) {
-    const list = [...byLabel.get(label)!].sort((a, b) => (hashOf(a.sampleId) < hashOf(b.sampleId) ? -1 : 1));
-    const n = Math.min(list.length - 1, Math.max(1, Math.round(list.length * evalRatio)));
-    evalSet.push(...list.slice(0, n));
-    train.push(...list.slice(n));
-  }
+  const { train, eval: evalSet } = stratifiedSplit(all, evalRatio);
   return { labels, train, eval: evalSet, evalSource: 'split' };
 }
 

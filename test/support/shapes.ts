@@ -9,12 +9,12 @@ export type ShapeLabel = (typeof SHAPE_LABELS)[number];
 
 const COLOURS: Record<ShapeLabel, string> = { circle: '#d02020', square: '#20a040', triangle: '#2040d0' };
 
-export function shapeSvg(label: ShapeLabel, i: number, size = 96): string {
+export function shapeSvg(label: ShapeLabel, i: number, size = 96, colour?: string): string {
   const r = 18 + ((i * 7) % 14);
   const cx = 30 + ((i * 13) % 36);
   const cy = 30 + ((i * 17) % 36);
   const bg = 225 + ((i * 11) % 30);
-  const fill = COLOURS[label];
+  const fill = colour ?? COLOURS[label];
   const shape =
     label === 'circle'
       ? `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}"/>`
@@ -24,8 +24,8 @@ export function shapeSvg(label: ShapeLabel, i: number, size = 96): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="rgb(${bg},${bg},${bg - 10})"/>${shape}</svg>`;
 }
 
-export const shapeImage = (label: ShapeLabel, i: number, format: 'png' | 'jpeg' = 'png', size = 96): Promise<Buffer> =>
-  sharp(Buffer.from(shapeSvg(label, i, size)))[format]().toBuffer();
+export const shapeImage = (label: ShapeLabel, i: number, format: 'png' | 'jpeg' = 'png', size = 96, colour?: string): Promise<Buffer> =>
+  sharp(Buffer.from(shapeSvg(label, i, size, colour)))[format]().toBuffer();
 
 /** Half one shape, half another: an image a classifier should be unsure about. */
 export async function blendImage(a: ShapeLabel, b: ShapeLabel, i: number): Promise<Buffer> {
