@@ -11,6 +11,7 @@ import { listFaceSets } from '../faces/face-sets';
 import { sweepFaceSet } from '../faces/sweep';
 import { listLibraries } from '../search/library';
 import { sweepLibrary } from '../search/sweep';
+import { sweepModels } from '../classify/sweep';
 import { keys } from '../store/keys';
 import type { Stores } from '../store/ports';
 import type { SweepOptions } from '../store/sweep';
@@ -32,6 +33,7 @@ export async function sweepProject(stores: Stores, projectId: string, opts: Swee
   for (const set of await listFaceSets(stores, projectId)) note(`face set ${set.name}`, await sweepFaceSet(stores, set, opts));
   const { datasets } = await listDatasets(stores.metadata, projectId, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
   for (const ds of datasets) note(`dataset ${ds.datasetId}`, await sweepDataset(stores, ds, opts));
+  note('models', await sweepModels(stores, projectId, opts));
   return out;
 }
 

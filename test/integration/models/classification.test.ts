@@ -31,6 +31,9 @@ import { main as predictHandler } from '../../../functions/services/predict/hand
 import { main as onObject } from '../../../functions/ingest/on-object/handler';
 import { embedder } from '../../../lib/classify/features';
 import { classifyKeys } from '../../../lib/classify/keys';
+import { newId } from '../../../lib/classify/contract';
+import { sweepModels } from '../../../lib/classify/sweep';
+import { newWriteId } from '../../../lib/store/write';
 import { call, lambdaContext } from '../../support/http';
 import { startServices, type TestServices } from '../../support/services';
 import { blendImage, SHAPE_LABELS, shapeImage, type ShapeLabel } from '../../support/shapes';
@@ -363,4 +366,20 @@ describe('stop and delete', () => {
     expect((await job(deleted)).body.error_code).toBe('ModelArts.0102');
     expect(await models()).toBe(count);
   }, 300_000);
+});
+
+describe('the sweep', () => {
+  it('removes model artefacts that no committed model names, and keeps the live ones and the feature cache', async () => {
+    const prefix = `data/${p.projectId}/models/`;
+    const orphan = `${prefix}${newId()}.${newWriteId(Date.now() - 60 * 60 * 1000)}.json`;
+    await env.stores.objects.put(orphan, Buffer.from('{}'));
+    const before = await env.stores.objects.list(prefix);
+    const live = before.filter((o) => !o.key.includes('/.features/') && o.key !== orphan);
+    expect(live.length).toBeGreaterThan(0);
+    const r = await sweepModels(env.stores, p.projectId, { now: Date.now() + 20 * 60 * 1000 });
+    expect(r.objects).toBe(1);
+    const after = new Set((await env.stores.objects.list(prefix)).map((o) => o.key));
+    expect(after.has(orphan)).toBe(false);
+    for (const o of before) if (o.key !== orphan) expect(after.has(o.key), o.key).toBe(true);
+  });
 });
