@@ -17,7 +17,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import sharp from 'sharp';
 import { embedder, featureOf } from '../lib/classify/features';
 import { stratifiedSplit } from '../lib/classify/jobs';
@@ -175,7 +175,7 @@ async function main() {
   const lines = [
     '## Classification',
     '',
-    `\`npm run bench:classify\` (bench/classify.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, TF.js WASM backend. Method: MobileNetV2 features (the embedder Iris ships, 1280-d, whole image resized to 224 × 224) and a softmax head trained with Adam + L2 (lib/classify/softmax.ts); evaluation on a deterministic stratified 20 % split.`,
+    `\`npm run bench:classify\` (bench/classify.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, TF.js WASM backend, load average ${loadavg()[0].toFixed(1)} at the end of the run (the cores are shared with other processes). Method: MobileNetV2 features (the embedder Iris ships, 1280-d, whole image resized to 224 × 224) and a softmax head trained with Adam + L2 (lib/classify/softmax.ts); evaluation on a deterministic stratified 20 % split.`,
     '',
     '| set | images per label | train / eval | ours accuracy | ours macro-F1 | majority macro-F1 | colour-histogram centroid macro-F1 | ours, 10 % wrong training labels (accuracy / macro-F1) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

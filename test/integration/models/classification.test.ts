@@ -33,6 +33,8 @@ import { embedder } from '../../../lib/classify/features';
 import { classifyKeys } from '../../../lib/classify/keys';
 import { newId } from '../../../lib/classify/contract';
 import { sweepModels } from '../../../lib/classify/sweep';
+import { runJob } from '../../../lib/classify/runner';
+import type { Stores } from '../../../lib/store/ports';
 import { newWriteId } from '../../../lib/store/write';
 import { call, lambdaContext } from '../../support/http';
 import { startServices, type TestServices } from '../../support/services';
@@ -382,4 +384,46 @@ describe('the sweep', () => {
     expect(after.has(orphan)).toBe(false);
     for (const o of before) if (o.key !== orphan) expect(after.has(o.key), o.key).toBe(true);
   });
+});
+
+describe('nothing half-written', () => {
+  it('a job whose artefact upload fails leaves no model and no artefact', async () => {
+    const models = async () => (await call(listModels, { method: 'GET', pathParameters: at(), headers: auth() })).body.total_count;
+    const count = await models();
+    const jobId = (await startJob({ job_name: 'upload_fails', dataset_id: datasetId })).body.job_id;
+    const failing: Stores = {
+      ...env.stores,
+      objects: {
+        ...env.stores.objects,
+        list: env.stores.objects.list.bind(env.stores.objects),
+        get: env.stores.objects.get.bind(env.stores.objects),
+        head: env.stores.objects.head.bind(env.stores.objects),
+        deleteMany: env.stores.objects.deleteMany.bind(env.stores.objects),
+        put: async (key, body, o) => {
+          if (key.includes('/models/') && !key.includes('/.features/')) throw new Error('S3 unavailable');
+          return env.stores.objects.put(key, body, o);
+        },
+      } as Stores['objects'],
+    };
+    const artefacts = async () => (await env.stores.objects.list(`data/${p.projectId}/models/`)).filter((o) => !o.key.includes('/.features/')).length;
+    const before = await artefacts();
+    expect(await runJob(failing, { project_id: p.projectId, job_id: jobId, attempt: 1 }, { remainingMs: () => 600_000 })).toBe('failed');
+    expect((await job(jobId)).body).toMatchObject({ status: 'Failed', error_code: 'ModelArts.0010' });
+    expect(await models()).toBe(count);
+    expect(await artefacts()).toBe(before);
+  }, 120_000);
+
+  it('a model deleted while a service is being created on it: exactly one of them wins', async () => {
+    const jobId = (await startJob({ job_name: 'race', dataset_id: datasetId, model_name: 'race' })).body.job_id;
+    const done = await trainToEnd(jobId);
+    expect(done.status).toBe('Completed');
+    const [del, created] = await Promise.all([
+      call(deleteModel, { method: 'DELETE', pathParameters: at({ model_id: done.model_id }), headers: auth() }),
+      call(createService, { pathParameters: at(), headers: auth(), json: { service_name: 'race', model_id: done.model_id } }),
+    ]);
+    expect([del.status === 204, created.status === 201].filter(Boolean)).toHaveLength(1);
+    const model = await call(showModel, { method: 'GET', pathParameters: at({ model_id: done.model_id }), headers: auth() });
+    if (created.status === 201) expect(model.body.service_count).toBe(1);
+    else expect(model.status).toBe(404);
+  }, 120_000);
 });
