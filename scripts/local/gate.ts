@@ -236,6 +236,11 @@ export function createGate(opts: GateOptions): Gate {
       up.on('error', reject);
       req.pipe(up);
       req.on('error', (e) => up.destroy(e));
+      // A client gone before its body arrived: without this, serverless-offline would wait for the
+      // rest of the body and the slot would never be released.
+      req.on('close', () => {
+        if (!req.complete) up.destroy(new Error('client closed the connection'));
+      });
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -4,7 +4,7 @@
  * HTTP 200 + `LambdaTimeoutError` + stack trace body for a timed-out HTTP API v2 route).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { functions } from '../../../functions';
 import type { IrisFunction } from '../../../lib/deploy/types';
@@ -144,6 +144,24 @@ describe('the gate', () => {
     const r = await fetch(`${url}/v2/p/datasets`, { method: 'GET' });
     expect(r.status).toBe(500);
     expect(await r.json()).toMatchObject({ error_code: 'ModelArts.0010' });
+  });
+
+  it('frees the slot of a client that left before sending its whole body', async () => {
+    const { url } = await start(
+      (req, res) => {
+        req.resume();
+        req.on('end', () => res.end('{"faces":[]}')); // answers only once the body is complete
+      },
+      { perFunction: 1, native: 1, maxQueue: 8, maxWaitMs: 60_000 },
+    );
+    const { port } = new URL(url);
+    const sock = connect(Number(port), '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write('POST /v2/p/face-sets/s/faces HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"half":');
+    await new Promise((r) => setTimeout(r, 100));
+    sock.destroy();
+    const next = await fetch(`${url}/v2/p/face-sets/s/faces`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(10_000) });
+    expect(next.status).toBe(200);
   });
 
   it('passes bodies, headers and statuses through unchanged', async () => {
