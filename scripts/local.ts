@@ -44,3 +44,8 @@ const shutdown = async () => {
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 process.on('SIGHUP', shutdown);
+// Parent death (e.g. the `tsx` or `npm` wrapper killed with SIGKILL): this process is re-parented.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown();
+}, 1000).unref();

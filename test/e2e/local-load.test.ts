@@ -19,6 +19,8 @@ let dataDir: string;
 let token: string;
 let pictures: Server;
 let hits = 0;
+/** Set once the stack refused a loopback URL: only then is a private-range URL ever sent to it. */
+let loopbackRefused = false;
 const savedPrivate = process.env.IRIS_ALLOW_PRIVATE_URLS;
 const face = readFileSync(join(process.cwd(), 'node_modules/@vladmandic/face-api/demo/sample1.jpg'));
 
@@ -91,9 +93,12 @@ describe('image URLs on private addresses (safe by default)', () => {
     expect(body.error_code).toBe('FRS.0022');
     expect(body.error_msg).toMatch(/non-public address/);
     expect(hits).toBe(0);
+    loopbackRefused = true;
   }, 120_000);
 
   it('refuses a private-range address (checked before any connection is made)', async () => {
+    // A stack that fetched the loopback URL would also connect to 10.0.0.1: never let it.
+    expect(loopbackRefused, 'the loopback URL was not refused; not sending a private-range URL').toBe(true);
     const r = await frs('/face-sets/burst/search', { image_url: 'http://10.0.0.1/face.jpg' });
     const body: any = await r.json();
     expect(r.status).toBe(400);
