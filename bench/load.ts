@@ -180,7 +180,7 @@ async function main() {
     // face-api's group photos as they are (1920 px wide): smaller copies lose the faces of some.
     const faces = [1, 2, 3, 4, 5, 6].map((n) => readFileSync(join(faceDir, `sample${n}.jpg`)));
     const faceB64 = faces.map((f) => f.toString('base64'));
-    const total = LEVELS.reduce((a, c) => a + requestsAt(c), 0) + 2;
+    const total = LEVELS.reduce((a, c) => a + requestsAt(c), 0) + 8;
     const imagesB64 = await Promise.all(Array.from({ length: total }, (_, i) => picture(i).then((b) => b.toString('base64'))));
     const sampleB64 = (await picture(10_000, 256, 192)).toString('base64');
 
@@ -233,6 +233,10 @@ async function main() {
       coldRows.push(`| ${o.family} | ${o.op} | ${cold.ms.toFixed(0)} ms | ${cold.ok ? 'ok' : cold.what} |`);
       if (!cold.ok) failures++;
       if (cold.leak) leaks++;
+      // Then warm every worker the gate allows for the function, so the levels below measure warm workers.
+      const warm = await run(stack.limits.perFunction, stack.limits.perFunction, () => o.one());
+      failures += warm.answers.filter((a) => !a.ok).length;
+      leaks += warm.answers.filter((a) => a.leak).length;
       for (const c of LEVELS) {
         const n = requestsAt(c);
         const { answers, wallMs } = await run(c, n, () => o.one());
@@ -272,7 +276,7 @@ async function main() {
     `Measured by \`npm run bench:load\`${QUICK ? ' (--quick)' : ''} (bench/load.ts): the stack exactly as \`npm start\` runs it (serverless-offline worker threads behind the gate of scripts/local/gate.ts, s3rver, dynalite, LanceDB folder), over loopback HTTP.`,
     `Gate limits: ${l.perFunction} requests per function at once, ${l.native} for the model-loading functions together, ${l.maxQueue} waiting per function, ${l.maxWaitMs / 1000} s longest wait; idle workers kept 900 s. Stack start (bundling included): ${(startMs / 1000).toFixed(1)} s.`,
     '',
-    'First request of each function (cold worker: bundle, TF.js, models):',
+    'First request of each function (cold worker: bundle, TF.js, models); then one request per allowed worker warms the others, unmeasured:',
     '',
     '| family | operation | latency | answer |',
     '| --- | --- | ---: | --- |',
@@ -291,6 +295,8 @@ async function main() {
     `Memory (RSS of the whole process tree, sampled every 250 ms): ${gb(baseline.total)} after start, peak ${gb(peak.total)} (of which serverless-offline and its workers ${gb(peak.offline)}). Answers with a stack trace: ${leaks}. Answers that were not a success: ${failures}.`,
   ]);
   console.log(`\n${section}`);
+  const trouble = gateLog.filter((l) => /^λ .* (failed|busy|unreachable)/.test(l));
+  if (trouble.length) console.log(`\nWhat the gate logged about the answers that were not a success:\n${trouble.map((l) => l.slice(0, 400)).join('\n')}`);
   process.exit(leaks || failures ? 1 : 0);
 }
 
