@@ -293,6 +293,8 @@ async function main() {
     burstRow,
     '',
     `Memory (RSS of the whole process tree, sampled every 250 ms): ${gb(baseline.total)} after start, peak ${gb(peak.total)} (of which serverless-offline and its workers ${gb(peak.offline)}). Answers with a stack trace: ${leaks}. Answers that were not a success: ${failures}.`,
+    '',
+    `Reading it: the model-loading operations are bound by the CPU (${cpus().length} cores, shared with other work during the run), so more clients add waiting in the gate's queue to p95, not timeouts or errors; each function keeps at most ${l.perFunction} warm workers. The esbuild process that serverless-esbuild keeps for rebuilds (one build context per function, under GOMEMLIMIT) is a large part of the memory after start.`,
   ]);
   console.log(`\n${section}`);
   const trouble = gateLog.filter((l) => /^λ .* (failed|busy|unreachable)/.test(l));
