@@ -130,6 +130,8 @@ const configuration = {
       lambdaPort: Number(process.env.IRIS_LAMBDA_PORT ?? 3002),
       noPrependStageInUrl: true,
       reloadHandler: false,
+      // Keep warm workers (models loaded) for 15 min instead of 60 s; scripts/local/gate.ts bounds how many.
+      terminateIdleLambdaTime: 900,
     },
   },
   resources: {

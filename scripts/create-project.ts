@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProject } from '../lib/auth/credentials';
 import { stores } from '../lib/store';
+import { commandLine } from './local/record';
 
 const name = process.argv[2];
 if (!name || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
@@ -19,7 +20,11 @@ if (!name || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
 
 const local = join(import.meta.dirname, '../.data/stack.json');
 if (!process.env.IRIS_TABLE && existsSync(local)) {
-  const stack = JSON.parse(readFileSync(local, 'utf8')) as { table: string; dynamodbEndpoint: string };
+  const stack = JSON.parse(readFileSync(local, 'utf8')) as { table: string; dynamodbEndpoint: string; pid?: number };
+  if (stack.pid && commandLine(stack.pid) === undefined) {
+    console.error(`No local stack is running: .data/stack.json is left from a stopped run (pid ${stack.pid}); start one with npm start.`);
+    process.exit(2);
+  }
   process.env.IRIS_TABLE = stack.table;
   process.env.IRIS_DYNAMODB_ENDPOINT = stack.dynamodbEndpoint;
   process.env.AWS_REGION ??= 'us-east-1';

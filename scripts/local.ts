@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole platform on this machine — HTTP API, S3 (with triggers), DynamoDB,
- * vector tables — on an embedded default, with dev credentials. Ctrl-C stops everything.
+ * vector tables — on an embedded default, with dev credentials. Ctrl-C (SIGINT), SIGTERM and
+ * SIGHUP stop everything; after a SIGKILL, serverless-offline ends itself (watchdog.cjs) and the
+ * next start cleans up what is left (record.ts).
  */
 import { startLocalStack } from './local/stack';
 
@@ -15,7 +17,11 @@ Iris is running.
   S3         ${stack.s3Endpoint}   bucket ${stack.bucket}  (access key S3RVER, secret S3RVER)
   DynamoDB   ${stack.dynamodbEndpoint}   table ${stack.table}
   Vectors    ${stack.vectors}
-
+  Requests   at most ${stack.limits.perFunction} at once per function, ${stack.limits.native} for the model-loading functions together; up to ${stack.limits.maxQueue} more wait per function
+${stack.allowPrivateUrls ? `
+  WARNING    IRIS_ALLOW_PRIVATE_URLS=1: image URLs on private, loopback and link-local addresses
+             (10.x, 192.168.x, 127.x, 169.254.x, …) ARE fetched. Unset it unless you need it.
+` : ''}
 Dev credentials (project "${c.projectName}", kept in .data/dev-credentials.json):
   project_id  ${c.projectId}
   API key     ${c.apiKey}
@@ -37,3 +43,9 @@ const shutdown = async () => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+process.on('SIGHUP', shutdown);
+// Parent death (e.g. the `tsx` or `npm` wrapper killed with SIGKILL): this process is re-parented.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown();
+}, 1000).unref();

@@ -54,6 +54,11 @@ export async function createProject(store: MetadataStore, name: string, projectI
   return { projectId, name, createdAt, apiKey, secretKey };
 }
 
+/** Lists a project made before projects were indexed (gsi1), so that jobs over all projects see it. */
+export async function indexProject(store: MetadataStore, projectId: string): Promise<void> {
+  await store.update(keys.project(projectId), { set: { gsi1pk: keys.allProjects, gsi1sk: projectId } }, { ifExists: true });
+}
+
 /** Every project's id, in id order, after `after` when given. */
 export async function listProjectIds(store: MetadataStore, after?: string): Promise<string[]> {
   const items = await queryAll(store, { index: 'gsi1', pk: keys.allProjects, ...(after ? { sk: { gte: `${after}\u0000` } } : {}) });

@@ -30,7 +30,7 @@ export const CONSOLE_HTML = `<!doctype html>
 </style>
 </head>
 <body>
-<header><h1>Iris</h1><span>self-hosted vision APIs</span></header>
+<header><h1>Iris</h1><span>self-hosted vision APIs</span> <nav><a href="docs" id="api-docs">API reference</a> · <a href="openapi.json">openapi.json</a></nav></header>
 <main>
   <section id="health-section">
     <h2>Services</h2>

@@ -39,3 +39,27 @@ export async function ensureBucket(endpoint: string, bucket: string): Promise<vo
     s3.destroy();
   }
 }
+
+/**
+ * Whether the S3 endpoint refuses a second `PUT` with `If-None-Match: *` on an existing key, as
+ * AWS S3 does (412). LanceDB relies on that to keep concurrent commits of one table from
+ * overwriting each other; s3rver ignores the header. Probes a key outside every prefix Iris uses.
+ */
+export async function honoursConditionalPut(endpoint: string, bucket: string): Promise<boolean> {
+  const { PutObjectCommand, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: EMULATOR_CREDENTIALS });
+  const Key = `.iris-probe/conditional-put-${process.pid}-${Date.now()}`;
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'first' }));
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'second', IfNoneMatch: '*' }));
+      return false;
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      return status === 412 || status === 409;
+    }
+  } finally {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key })).catch(() => undefined);
+    s3.destroy();
+  }
+}

@@ -2,7 +2,8 @@
  * The local stack: everything `npx osls deploy` creates in AWS, on this machine.
  *
  *   AWS                           local
- *   API Gateway HTTP API + Lambda serverless-offline (HTTP API v2 events), one port
+ *   API Gateway HTTP API + Lambda serverless-offline (HTTP API v2 events) on a loopback port,
+ *                                 behind the gate (gate.ts): per-function queues, warm workers
  *   S3 bucket                     s3rver, files under .data/s3
  *   S3 → Lambda notifications     s3rver's object events, matched against serverless.ts's
  *                                 s3 triggers (prefix/suffix) and invoked through
@@ -12,14 +13,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { functions } from '../../functions';
 import type { S3Event as S3Trigger } from '../../lib/deploy/types';
-import { ensureBucket, ensureTable } from './emulators';
+import { ensureBucket, ensureTable, honoursConditionalPut } from './emulators';
+import { createGate, type Gate, type GateOptions } from './gate';
+import { cleanUpPreviousRun, endGroup, removeRecord, writeRecord, type StackRecord } from './record';
+
+export type GateLimits = Pick<GateOptions, 'perFunction' | 'native' | 'maxQueue' | 'maxWaitMs'>;
 
 export interface LocalStackOptions {
   /** HTTP API port (default 3000; 0 picks a free one). */
@@ -28,6 +34,8 @@ export interface LocalStackOptions {
   /** Print serverless-offline's output. */
   verbose?: boolean;
   log?: (line: string) => void;
+  /** The gate's limits (default: defaultLimits(), from IRIS_LOCAL_* variables). */
+  limits?: Partial<GateLimits>;
 }
 
 export interface DevCredentials {
@@ -45,6 +53,10 @@ export interface LocalStack {
   table: string;
   vectors: string;
   credentials: DevCredentials;
+  /** IRIS_ALLOW_PRIVATE_URLS=1: image URLs on private and loopback addresses are fetched. */
+  allowPrivateUrls: boolean;
+  limits: GateLimits;
+  pids: { stack: number; offline: number };
   /** Resolves when every trigger invocation started so far has finished. */
   triggersIdle(): Promise<void>;
   stop(): Promise<void>;
@@ -96,8 +108,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   await mkdir(join(dataDir, 's3'), { recursive: true });
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   await mkdir(join(dataDir, 'vectors'), { recursive: true });
+  // An unclean stop (SIGKILL, crash) of the previous run leaves its record and maybe its
+  // serverless-offline: end exactly those processes, or refuse if that stack still runs.
+  await cleanUpPreviousRun(dataDir, log);
 
   const httpPort = opts.port === 0 ? await freePort() : (opts.port ?? 3000);
+  const offlinePort = await freePort();
   const lambdaPort = await freePort();
   const s3Port = await freePort();
   const ddbPort = await freePort();
@@ -107,6 +123,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
   const dynamodbEndpoint = `http://127.0.0.1:${ddbPort}`;
   const url = `http://localhost:${httpPort}`;
+  const allowPrivateUrls = process.env.IRIS_ALLOW_PRIVATE_URLS === '1';
+  const limits = { ...defaultLimits(), ...opts.limits };
+  const record: StackRecord = { url, s3Endpoint, dynamodbEndpoint, bucket, table, vectors, pid: process.pid, ports: [httpPort, offlinePort, lambdaPort, s3Port, ddbPort], startedAt: new Date().toISOString() };
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -114,6 +133,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   };
 
   try {
+    // Written first, so that even a start killed half-way leaves a record to clean up after.
+    await writeRecord(dataDir, record);
+    cleanups.push(() => removeRecord(dataDir));
+
     // DynamoDB
     const ddbServer = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((res) => ddbServer.listen(ddbPort, '127.0.0.1', () => res()));
@@ -126,6 +149,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cleanups.push(() => s3rver.close());
     await ensureBucket(s3Endpoint, bucket);
 
+    // LanceDB on S3 keeps concurrent commits apart only where a PUT with If-None-Match fails on
+    // an existing key (AWS S3 does); s3rver ignores the header, so commits would overwrite each other.
+    if (vectors.startsWith('s3://') && !(await honoursConditionalPut(s3Endpoint, bucket))) {
+      throw new Error(
+        `IRIS_VECTORS=${vectors} is not supported by the local stack: its S3 emulator (s3rver) ignores If-None-Match, ` +
+          'so concurrent LanceDB commits would overwrite each other and acknowledged writes would be lost. ' +
+          'Unset IRIS_VECTORS to keep the vector tables in a local folder (.data/vectors).',
+      );
+    }
+
     // Environment shared by this process (dev credentials) and the functions.
     Object.assign(process.env, {
       IRIS_LOCAL_STACK: '1',
@@ -136,25 +169,37 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       IRIS_S3_ENDPOINT: s3Endpoint,
       IRIS_DYNAMODB_ENDPOINT: dynamodbEndpoint,
       IRIS_PUBLIC_URL: url,
-      IRIS_HTTP_PORT: String(httpPort),
       IRIS_LAMBDA_PORT: String(lambdaPort),
-      // Local dev may fetch images from other local servers; AWS never allows it.
-      IRIS_ALLOW_PRIVATE_URLS: process.env.IRIS_ALLOW_PRIVATE_URLS ?? '1',
+      // Fetching image URLs on private or loopback addresses is opt-in, locally as in AWS.
+      IRIS_ALLOW_PRIVATE_URLS: allowPrivateUrls ? '1' : '',
       AWS_REGION: 'us-east-1',
     });
 
     const credentials = await ensureDevCredentials(dataDir);
-    // Where the running stack's emulators are, for scripts (npm run create-project).
-    await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ url, s3Endpoint, dynamodbEndpoint, bucket, table, vectors }, null, 2));
-    cleanups.push(() => rm(join(dataDir, 'stack.json'), { force: true }));
+    // What an earlier run's interrupted writes left behind goes now (AWS runs it every hour).
+    void sweepAtStart(credentials.projectId, log);
 
-    // API (serverless-offline runs the same serverless.ts, bundled by serverless-esbuild)
-    const child = spawn(join(ROOT, 'node_modules/.bin/osls'), ['offline', 'start', '--stage', 'local'], {
+    // API: serverless-offline runs the same serverless.ts, bundled by serverless-esbuild, on a
+    // loopback port of its own; the gate in front of it owns the public port.
+    const child = spawn(process.execPath, ['--require', join(import.meta.dirname, 'watchdog.cjs'), join(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--host', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+      env: {
+        ...process.env,
+        IRIS_HTTP_PORT: String(offlinePort),
+        IRIS_STACK_PID: String(process.pid),
+        SLS_TELEMETRY_DISABLED: '1',
+        // serverless-esbuild keeps its esbuild service (a Go program) running after bundling all
+        // the functions; without a soft memory limit its heap grows to ~4 GB on this bundle.
+        GOMEMLIMIT: process.env.GOMEMLIMIT ?? '1GiB',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that stopping it also ends the esbuild processes it starts.
       detached: true,
     });
+    record.offlinePid = child.pid;
+    await writeRecord(dataDir, record);
     let offlineOutput = '';
     const onData = (d: Buffer) => {
       offlineOutput = (offlineOutput + d.toString()).slice(-20_000);
@@ -163,35 +208,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     cleanups.push(async () => {
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid!, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-        await new Promise<void>((res) => {
-          const t = setTimeout(() => {
-            try {
-              process.kill(-child.pid!, 'SIGKILL');
-            } catch {
-              /* gone */
-            }
-            res();
-          }, 5000);
-          child.once('exit', () => {
-            clearTimeout(t);
-            res();
-          });
-        });
-      }
+      if (child.exitCode === null && child.signalCode === null) await endGroup(child.pid!);
     });
+
+    const gate = createGate({ upstreamPort: offlinePort, functions, log, ...limits });
+    await gate.listen(httpPort, ['127.0.0.1', '::1']);
+    cleanups.push(() => gate.close());
+
     try {
-      await waitFor(`${url}/health`, 180_000, child);
+      await waitFor(`http://127.0.0.1:${offlinePort}/health`, 180_000, child);
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- serverless-offline output ---\n${offlineOutput}`);
     }
 
-    // S3 → Lambda notifications
+    // S3 → Lambda notifications, under the same per-function limits as HTTP requests.
     const triggers = functions.flatMap((fn) =>
       (fn.config.events ?? []).flatMap((ev) => ('s3' in ev ? [{ fn: fn.name, trigger: ev.s3 }] : [])),
     );
@@ -202,7 +232,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         for (const { fn, trigger } of triggers) {
           if (!matchesTrigger(trigger, record.eventName, key)) continue;
           const payload = { Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: awsEncodeKey(key) } } }] };
-          const p = invokeWithRetries(lambdaPort, `iris-local-${fn}`, payload, log).finally(() => inflight.delete(p));
+          const p = invokeWithRetries(lambdaPort, fn, payload, log, gate).finally(() => inflight.delete(p));
           inflight.add(p);
         }
       }
@@ -216,6 +246,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       table,
       vectors,
       credentials,
+      allowPrivateUrls,
+      limits,
+      pids: { stack: process.pid, offline: child.pid! },
       triggersIdle: async () => {
         while (inflight.size) await Promise.allSettled([...inflight]);
       },
@@ -227,16 +260,31 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   }
 }
 
+/** The gate's defaults: one or two warm workers per function, about one model-heavy request per core. */
+export function defaultLimits(env: NodeJS.ProcessEnv = process.env): GateLimits {
+  const cores = Math.max(1, availableParallelism());
+  const num = (v: string | undefined, d: number) => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : d);
+  return {
+    perFunction: num(env.IRIS_LOCAL_CONCURRENCY, Math.min(2, cores)),
+    native: num(env.IRIS_LOCAL_NATIVE_CONCURRENCY, Math.max(2, cores)),
+    maxQueue: num(env.IRIS_LOCAL_QUEUE, 64),
+    maxWaitMs: num(env.IRIS_LOCAL_QUEUE_WAIT_MS, 120_000),
+  };
+}
+
 /** Lambda retries failed asynchronous invocations twice; so does the local stack. */
-async function invokeWithRetries(lambdaPort: number, functionName: string, payload: unknown, log: (l: string) => void): Promise<void> {
+async function invokeWithRetries(lambdaPort: number, fn: string, payload: unknown, log: (l: string) => void, gate: Gate): Promise<void> {
+  const functionName = `iris-local-${fn}`;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${functionName}/invocations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
+      const { r, text } = await gate.run(fn, async () => {
+        const r = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${functionName}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        });
+        return { r, text: await r.text() };
       });
-      const text = await r.text();
       if (r.ok && !r.headers.get('x-amz-function-error')) {
         log(`s3 trigger → ${functionName}: ${text.slice(0, 300)}`);
         return;
@@ -246,6 +294,25 @@ async function invokeWithRetries(lambdaPort: number, functionName: string, paylo
       log(`s3 trigger → ${functionName} failed (attempt ${attempt}): ${(e as Error).message}`);
     }
     await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
+}
+
+/** The upkeep sweep over every project (lib/upkeep/sweep.ts), in the background of the start. */
+async function sweepAtStart(devProjectId: string, log: (line: string) => void): Promise<void> {
+  try {
+    const { resetConfig } = await import('../../lib/config');
+    const { resetClients } = await import('../../lib/store/aws-clients');
+    const { resetStores, stores } = await import('../../lib/store');
+    resetConfig();
+    resetClients();
+    resetStores();
+    const { indexProject } = await import('../../lib/auth/credentials');
+    const { sweepAll } = await import('../../lib/upkeep/sweep');
+    await indexProject(stores().metadata, devProjectId);
+    const report = await sweepAll(stores());
+    for (const r of report.removed) log(`sweep: ${r.what} of project ${r.projectId}: removed ${r.rows} vector rows and ${r.objects} objects left by interrupted writes`);
+  } catch (e) {
+    log(`sweep at start failed: ${(e as Error).message}`);
   }
 }
 

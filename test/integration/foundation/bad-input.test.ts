@@ -89,26 +89,20 @@ const allRoutes = functions.flatMap((fn) =>
 );
 
 type FamilyName = 'baidu' | 'frs' | 'modelarts' | 'plain' | 'auth' | 'predict';
-const familyOf = (path: string): FamilyName =>
-  path.includes('/predict/')
-    ? 'predict'
-    : path.startsWith('/rest/')
-    ? 'baidu'
-    : path.startsWith('/oauth/') || path.startsWith('/v3/')
-      ? 'auth'
-      : path.includes('/face-sets')
-        ? 'frs'
-        : path.includes('/image-libraries')
-          ? 'plain'
-          : 'modelarts';
+/** The family each route declares (its envelope), grouping the two token endpoints. */
+const familyOf = (path: string): FamilyName => {
+  const op = functions.find((fn) => (fn.config.events ?? []).some((e) => 'httpApi' in e && e.httpApi !== '*' && e.httpApi.path === path))!.operation;
+  const family = 'family' in op ? op.family : 'plain';
+  return family === 'oauth' || family === 'iam' ? 'auth' : (family as FamilyName);
+};
 
-/** The parameter, missing-parameter and not-found codes of each family (docs/*.md). */
 const CLIENT_CODES: Record<FamilyName, Set<string | number>> = {
   baidu: new Set([216100, 216101, 216103, 216017, 216200, 216201, 216202, 216203]),
   frs: new Set(['FRS.0011', 'FRS.0012', 'FRS.0302', 'FRS.0303', 'FRS.0401', 'FRS.0406', 'FRS.0407']),
   modelarts: new Set(['ModelArts.0104', 'ModelArts.4352', 'ModelArts.0102', 'ModelArts.4360', 'APIG.0301']),
-  predict: new Set([10310, 10311, 10440, 10441, 10442, 10443]),
   plain: new Set(['BAD_PARAM', 'MISSING_PARAM', 'PARAM_TOO_LONG', 'NOT_FOUND']),
+  // The predict envelope (ModelArts predict): missing / bad parameters, image rules, credentials.
+  predict: new Set([10310, 10311, 10440, 10441, 10442, 10443, 2000]),
   auth: new Set(['invalid_request', 'invalid_client', 'unsupported_grant_type', 'BAD_PARAM', 'MISSING_PARAM', 'PARAM_TOO_LONG', 'AUTH_INVALID', 'AUTH_MISSING', '400', '401']),
 };
 
