@@ -25,10 +25,13 @@ import { getJob, trainingSet, type Job, toJob } from './jobs';
 import { classifyKeys, classifyObjects } from './keys';
 import { evaluate } from './metrics';
 import { modelItem, type ModelArtefact } from './models';
-import { predictProba, toJson, trainSoftmax } from './softmax';
+import { epochsFor, predictProba, toJson, trainingMsEstimate, trainSoftmax } from './softmax';
 
-/** Time kept for training and the commit after the last embedding (s). Overridable for tests. */
-export const reserveMs = (): number => Number(process.env.IRIS_TRAIN_RESERVE_MS ?? 120_000);
+/**
+ * Time kept for training and the commit after the last embedding: at least 120 s, more when the
+ * estimated training time of the head needs it (IRIS_TRAIN_RESERVE_MS overrides, for tests).
+ */
+export const reserveMs = (estimateMs = 0): number => Number(process.env.IRIS_TRAIN_RESERVE_MS ?? Math.max(120_000, estimateMs + 60_000));
 /** A claimed attempt whose heartbeat is older than this is taken over by a redelivered spec. */
 export const STALE_MS = 5 * 60 * 1000;
 
@@ -83,9 +86,11 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
     }
     const set = await trainingSet(s, projectId, job.datasetId, job.evalRatio);
     const all = [...set.train, ...set.eval];
+    const epochs = job.parameters.max_epochs ?? epochsFor(set.train.length);
+    const reserve = reserveMs(trainingMsEstimate(set.train.length, 1280, set.labels.length, epochs));
     let stop = await beat({ progress: Math.max(job.progress, 1), total: all.length });
     const { features, stats, complete } = await featuresOf(s, projectId, job.datasetId, all, {
-      shouldStop: () => stop || ctx.remainingMs() < reserveMs(),
+      shouldStop: () => stop || ctx.remainingMs() < reserve,
       onProgress: async (done) => {
         stop = await beat({ progress: Math.max(1, Math.floor((done / all.length) * 85)), embedded: done });
       },
@@ -112,7 +117,7 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
     const y = set.train.map((t) => index.get(t.label)!);
     const started = Date.now();
     const p = job.parameters;
-    const { model, report } = trainSoftmax(set.labels, X, y, { l2: p.l2, learningRate: p.learning_rate, maxEpochs: p.max_epochs, seed: p.seed });
+    const { model, report } = trainSoftmax(set.labels, X, y, { l2: p.l2, learningRate: p.learning_rate, maxEpochs: epochs, seed: p.seed });
     const truth = set.eval.map((t) => index.get(t.label)!);
     const predicted = set.eval.map((t) => {
       const pr = predictProba(model, features.get(t.sampleId)!);

@@ -25,7 +25,21 @@ export interface TrainOptions {
   seed?: number;
   /** Share of the training samples held back for early stopping (when each label keeps ≥ 2). */
   holdout?: number;
+  /** Samples per update (default: all of them up to FULL_BATCH_MAX, else 512). */
+  batchSize?: number;
 }
+
+/** Up to this many training samples, each epoch is one full-batch update. */
+export const FULL_BATCH_MAX = 4096;
+
+/**
+ * Default epochs: 300 full-batch epochs for small sets; for larger ones (mini-batches, many updates
+ * per epoch) about the same number of sample passes in total, at least 10 epochs.
+ */
+export const epochsFor = (n: number): number => (n <= FULL_BATCH_MAX ? 300 : Math.max(10, Math.floor((FULL_BATCH_MAX * 300) / n)));
+
+/** A conservative estimate of training time (ms) on one Lambda core: N × D × K multiply-adds × 2 (forward, gradient) per epoch. */
+export const trainingMsEstimate = (n: number, dim: number, labels: number, epochs: number): number => (n * dim * labels * epochs * 2) / 2e5;
 
 export interface TrainReport {
   epochs: number;
@@ -99,7 +113,7 @@ export function trainSoftmax(labels: string[], X: Float32Array[], y: number[], o
   const D = X[0]?.length ?? 0;
   const l2 = o.l2 ?? 1e-4;
   const lr = o.learningRate ?? 0.05;
-  const maxEpochs = o.maxEpochs ?? 300;
+  const maxEpochs = o.maxEpochs ?? epochsFor(X.length);
   const patience = o.patience ?? 25;
   const next = rng(o.seed ?? 42);
   const { train, hold } = X.length >= 30 ? stratifiedHoldout(y, K, o.holdout ?? 0.1, next) : { train: X.map((_, i) => i), hold: [] };
@@ -122,40 +136,56 @@ export function trainSoftmax(labels: string[], X: Float32Array[], y: number[], o
   let best = { loss: Infinity, W: W.slice(), b: b.slice(), epoch: 0 };
   let epoch = 0;
   let trainLoss = 0;
+  // Full batch for small sets; mini-batches (a deterministic shuffle per epoch) for large ones,
+  // so that a large set needs few passes (see epochsFor).
+  const batch = o.batchSize ?? (train.length <= FULL_BATCH_MAX ? train.length : 512);
+  const order = [...train];
+  let step = 0;
   for (epoch = 1; epoch <= maxEpochs; epoch++) {
-    gW.fill(0);
-    gB.fill(0);
-    trainLoss = 0;
-    let wsum = 0;
-    for (const i of train) {
-      const p = predictProba(model, X[i]);
-      const w = cw[y[i]];
-      wsum += w;
-      trainLoss -= w * Math.log(Math.max(p[y[i]], 1e-12));
-      const x = X[i];
-      for (let k = 0; k < K; k++) {
-        const g = w * (p[k] - (k === y[i] ? 1 : 0));
-        if (g === 0) continue;
-        gB[k] += g;
-        const off = k * D;
-        for (let d = 0; d < D; d++) gW[off + d] += g * x[d];
+    if (batch < order.length) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
       }
     }
-    const inv = 1 / (wsum || 1);
-    trainLoss *= inv;
-    const c1 = 1 - b1 ** epoch, c2 = 1 - b2 ** epoch;
-    for (let j = 0; j < W.length; j++) {
-      const g = gW[j] * inv + l2 * W[j];
-      mW[j] = b1 * mW[j] + (1 - b1) * g;
-      vW[j] = b2 * vW[j] + (1 - b2) * g * g;
-      W[j] -= (lr * (mW[j] / c1)) / (Math.sqrt(vW[j] / c2) + eps);
+    trainLoss = 0;
+    let epochWeight = 0;
+    for (let start = 0; start < order.length; start += batch) {
+      gW.fill(0);
+      gB.fill(0);
+      let wsum = 0;
+      for (const i of order.slice(start, start + batch)) {
+        const p = predictProba(model, X[i]);
+        const w = cw[y[i]];
+        wsum += w;
+        trainLoss -= w * Math.log(Math.max(p[y[i]], 1e-12));
+        const x = X[i];
+        for (let k = 0; k < K; k++) {
+          const g = w * (p[k] - (k === y[i] ? 1 : 0));
+          if (g === 0) continue;
+          gB[k] += g;
+          const off = k * D;
+          for (let d = 0; d < D; d++) gW[off + d] += g * x[d];
+        }
+      }
+      epochWeight += wsum;
+      const inv = 1 / (wsum || 1);
+      step++;
+      const c1 = 1 - b1 ** step, c2 = 1 - b2 ** step;
+      for (let j = 0; j < W.length; j++) {
+        const g = gW[j] * inv + l2 * W[j];
+        mW[j] = b1 * mW[j] + (1 - b1) * g;
+        vW[j] = b2 * vW[j] + (1 - b2) * g * g;
+        W[j] -= (lr * (mW[j] / c1)) / (Math.sqrt(vW[j] / c2) + eps);
+      }
+      for (let k = 0; k < K; k++) {
+        const g = gB[k] * inv;
+        mB[k] = b1 * mB[k] + (1 - b1) * g;
+        vB[k] = b2 * vB[k] + (1 - b2) * g * g;
+        b[k] -= (lr * (mB[k] / c1)) / (Math.sqrt(vB[k] / c2) + eps);
+      }
     }
-    for (let k = 0; k < K; k++) {
-      const g = gB[k] * inv;
-      mB[k] = b1 * mB[k] + (1 - b1) * g;
-      vB[k] = b2 * vB[k] + (1 - b2) * g * g;
-      b[k] -= (lr * (mB[k] / c1)) / (Math.sqrt(vB[k] / c2) + eps);
-    }
+    trainLoss /= epochWeight || 1;
     if (hX.length) {
       const v = loss(model, hX, hy);
       if (v < best.loss - 1e-5) best = { loss: v, W: W.slice(), b: b.slice(), epoch };

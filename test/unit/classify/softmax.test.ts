@@ -1,7 +1,7 @@
 /** The softmax head and the metrics, on small data whose answers are known. */
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../lib/classify/metrics';
-import { fromJson, predictProba, rng, toJson, trainSoftmax } from '../../../lib/classify/softmax';
+import { epochsFor, fromJson, predictProba, rng, toJson, trainSoftmax } from '../../../lib/classify/softmax';
 import { stratifiedSplit } from '../../../lib/classify/jobs';
 
 /** Three Gaussian clusters in 16 dimensions, normalised like embeddings. */
@@ -42,6 +42,22 @@ describe('trainSoftmax', () => {
     expect([...a.weights]).toEqual([...b.weights]);
     const back = fromJson(JSON.parse(JSON.stringify(toJson(a))));
     expect([...predictProba(back, X[0])]).toEqual([...predictProba(a, X[0])]);
+  });
+});
+
+describe('mini-batches for large sets', () => {
+  it('learns the same clusters with mini-batch updates, and large sets get fewer epochs', () => {
+    const { X, y } = clusters(90);
+    const { model } = trainSoftmax(['a', 'b', 'c'], X, y, { batchSize: 16, maxEpochs: 40 });
+    const test = clusters(30, 9);
+    const right = test.X.filter((x, i) => {
+      const p = predictProba(model, x);
+      return p.indexOf(Math.max(...p)) === test.y[i];
+    }).length;
+    expect(right / 30).toBeGreaterThan(0.9);
+    expect(epochsFor(1000)).toBe(300);
+    expect(epochsFor(50_000)).toBeLessThan(30);
+    expect(epochsFor(10_000_000)).toBe(10);
   });
 });
 
