@@ -1,7 +1,11 @@
 /**
  * Image features for the classifier: the embedder Iris ships (lib/vision: MobileNetV2, 1280-d,
- * L2-normalised) on the whole image resized to the model's input, and a per-sample cache in the
- * bucket so that retraining (or a resumed run) never embeds an unchanged sample again.
+ * L2-normalised) on the whole image resized to the model's input, followed by a 4×4×4 RGB colour
+ * histogram of the image (L2-normalised, weight 2: 64 values) — on the labelled photo set of
+ * bench/classify.ts, 5-fold cross-validated macro-F1 is 55 % with the embedding alone, 50 % with
+ * the histogram alone and 65 % with both, because photo categories are partly defined by colour
+ * (water, greenery) that ImageNet features under-weight. A per-sample cache in the bucket keeps
+ * retraining (or a resumed run) from computing an unchanged sample's features again.
  *
  * The cache key names the sample, the write that stored its file (a new upload under the same name
  * is a new write, hence a new key) and the embedder, so a stale feature can never be read.
@@ -25,10 +29,33 @@ export interface TrainingSample {
 
 export const embedder = (): Promise<Embedder> => getEmbedder();
 
-/** Pixels of a decoded image as the embedder sees them. */
+const HIST_BINS = 64;
+const HIST_WEIGHT = 2;
+/** The name of the feature layout (in cache keys and model artefacts) and its length. */
+export const featureName = (e: Embedder): string => `${e.name}+rgbhist${HIST_BINS}`;
+export const featureDim = (e: Embedder): number => e.dimension + HIST_BINS;
+
+/** A 4×4×4 RGB histogram of raw pixels, L2-normalised. */
+export function colourHistogram(rgb: ArrayLike<number>): Float32Array {
+  const h = new Float32Array(HIST_BINS);
+  for (let i = 0; i + 2 < rgb.length; i += 3) h[((rgb[i] >> 6) << 4) | ((rgb[i + 1] >> 6) << 2) | (rgb[i + 2] >> 6)]++;
+  let n = 0;
+  for (const v of h) n += v * v;
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < HIST_BINS; i++) h[i] /= n;
+  return h;
+}
+
+/** The classifier's features of a decoded image: embedding, then weighted colour histogram. */
 export async function featureOf(e: Embedder, img: DecodedImage): Promise<Float32Array> {
   const rgb = await img.rgb({ width: e.inputSize, height: e.inputSize, fit: 'fill' });
-  return e.embed({ data: new Uint8Array(rgb.data.buffer, rgb.data.byteOffset, rgb.data.length), width: rgb.width, height: rgb.height });
+  const pixels = new Uint8Array(rgb.data.buffer, rgb.data.byteOffset, rgb.data.length);
+  const embedding = await e.embed({ data: pixels, width: rgb.width, height: rgb.height });
+  const out = new Float32Array(e.dimension + HIST_BINS);
+  out.set(embedding);
+  const h = colourHistogram(pixels);
+  for (let i = 0; i < HIST_BINS; i++) out[e.dimension + i] = h[i] * HIST_WEIGHT;
+  return out;
 }
 
 const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -62,9 +89,9 @@ export async function featuresOf(
     const chunk = samples.slice(i, i + n);
     await Promise.all(
       chunk.map(async (t) => {
-        const key = classifyObjects.feature(projectId, e.name, datasetId, t.sampleId, t.version);
+        const key = classifyObjects.feature(projectId, featureName(e), datasetId, t.sampleId, t.version);
         const hit = await s.objects.get(key);
-        if (hit && hit.body.length === e.dimension * 4) {
+        if (hit && hit.body.length === featureDim(e) * 4) {
           features.set(t.sampleId, fromBytes(hit.body));
           stats.cached++;
           return;

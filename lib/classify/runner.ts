@@ -20,7 +20,7 @@ import { IrisError } from '../errors';
 import type { Stores } from '../store/ports';
 import { runWrite, newWriteId } from '../store/write';
 import { CODES, TERMINAL, newId } from './contract';
-import { embedder, featuresOf } from './features';
+import { embedder, featureName, featuresOf } from './features';
 import { getJob, trainingSet, type Job, toJob } from './jobs';
 import { classifyKeys, classifyObjects } from './keys';
 import { evaluate } from './metrics';
@@ -87,7 +87,7 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
     const set = await trainingSet(s, projectId, job.datasetId, job.evalRatio);
     const all = [...set.train, ...set.eval];
     const epochs = job.parameters.max_epochs ?? epochsFor(set.train.length);
-    const reserve = reserveMs(trainingMsEstimate(set.train.length, 1280, set.labels.length, epochs));
+    const reserve = reserveMs(trainingMsEstimate(set.train.length, 1344, set.labels.length, epochs));
     let stop = await beat({ progress: Math.max(job.progress, 1), total: all.length });
     const { features, stats, complete } = await featuresOf(s, projectId, job.datasetId, all, {
       shouldStop: () => stop || ctx.remainingMs() < reserve,
@@ -145,7 +145,7 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
     const modelId = newId();
     const artefact: ModelArtefact = {
       format: 'iris-softmax-1',
-      embedder: e.name,
+      embedder: featureName(e),
       labels: set.labels,
       softmax: toJson(model),
       centroids,
@@ -174,7 +174,7 @@ export async function runJob(s: Stores, spec: JobSpec, ctx: { remainingMs(): num
           size: body.length,
           objectKey,
           writeId: w.id,
-          embedder: e.name,
+          embedder: featureName(e),
         });
         const ok = await w.commit(
           [
