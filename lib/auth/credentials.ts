@@ -113,9 +113,3 @@ export async function resolveToken(store: MetadataStore, token: string): Promise
   cache.set(hash, entry);
   return entry;
 }
-
-export async function revokeToken(store: MetadataStore, token: string): Promise<void> {
-  const hash = sha256(token);
-  cache.delete(hash);
-  await store.delete(keys.token(hash));
-}

@@ -106,16 +106,3 @@ export const columnValue = (v: FieldValue): string | number => (typeof v === 'bo
 export function toColumns(schema: FieldSchema, values: Record<string, FieldValue>): Record<string, string | number | null> {
   return Object.fromEntries(schema.map((f) => [f.column, values[f.key] === undefined ? null : columnValue(values[f.key])]));
 }
-
-/** A row's fields back in the API's shape, optionally only some. */
-export function fromColumns(schema: FieldSchema, row: Record<string, unknown>, only?: string[]): Record<string, FieldValue> {
-  const out: Record<string, FieldValue> = {};
-  for (const f of schema) {
-    if (only && !only.includes(f.key)) continue;
-    const v = row[f.column];
-    if (v === null || v === undefined) continue;
-    const n = typeof v === 'bigint' ? Number(v) : (v as FieldValue);
-    out[f.key] = f.type === 'boolean' ? n === 1 : n;
-  }
-  return out;
-}

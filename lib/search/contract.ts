@@ -28,9 +28,8 @@ export function kindOfPath(path: string | undefined): LibraryKind | null {
   return m ? (m[1] as LibraryKind) : null;
 }
 
-/** "建库": a new library holds 500,000 images; capacity grows in 500,000 steps on request. */
+/** "建库": a new library holds 500,000 images (a larger capacity is given when the library is provisioned). */
 export const DEFAULT_CAPACITY = 500_000;
-export const CAPACITY_STEP = 500_000;
 /** Generous ceiling on one library, so a typo cannot provision a billion rows. */
 export const MAX_CAPACITY = 100_000_000;
 
