@@ -1,9 +1,11 @@
 /**
- * Limits, defaults and error codes of the FRS-compatible face-set API
- * (../shared/REFERENCE.md "Face sets", seed 004 for update face). Codes the reference marks
- * as unverified are chosen here and documented in the API docs.
+ * The contract of the FRS-compatible face-set API: limits, defaults and error codes, from the
+ * Huawei Cloud Face Recognition Service (FRS) API reference — "Face Set Management" (Creating,
+ * Querying, Deleting a Face Set), "Face Resource Management" (Adding, Querying, Updating
+ * (更新人脸), Deleting Faces, Batch Deleting Faces), "Face Search" and its "Error Codes" page.
+ * Codes that page leaves open are chosen here (marked *chosen*) and listed in docs/face-sets.md.
  */
-import { IrisError } from '../errors';
+import { IrisError, type ErrorKind } from '../errors';
 import type { ImageLimits } from '../images';
 
 export const FACE_SET_NAME = /^[^\s/][^/]{0,63}$/;
@@ -67,4 +69,36 @@ export const frsError = {
   batchMatchedNothing: () => new IrisError('NOT_FOUND', 'no face matched the filter', { codes: { frs: 'FRS.0407' }, status: 400 }),
   badParam: (field: string, message: string) => new IrisError('BAD_PARAM', `${field}: ${message}`, { field }),
   missingParam: (field: string, message: string) => new IrisError('MISSING_PARAM', `${field}: ${message}`, { field }),
+};
+
+/**
+ * FRS error codes (`{error_code: "FRS.xxxx", error_msg}` with an HTTP status, FRS API reference
+ * "Error Codes") for each error kind; a thrower names a more specific one (FRS.0302, …) through
+ * `frsError`. FRS.0020 for an unknown route is *chosen*.
+ */
+export const frsCodes: Record<ErrorKind, [string, number]> = {
+  AUTH_MISSING: ['FRS.0010', 400],
+  AUTH_INVALID: ['FRS.0002', 403],
+  AUTH_EXPIRED: ['FRS.0002', 403],
+  FORBIDDEN_PROJECT: ['FRS.0028', 403],
+  ROUTE_NOT_FOUND: ['FRS.0020', 404],
+  METHOD_NOT_ALLOWED: ['FRS.0020', 405],
+  BODY_NOT_JSON: ['FRS.0014', 400],
+  BODY_TOO_LARGE: ['FRS.0017', 400],
+  UNSUPPORTED_MEDIA_TYPE: ['FRS.0014', 400],
+  MISSING_PARAM: ['FRS.0011', 400],
+  BAD_PARAM: ['FRS.0012', 400],
+  PARAM_TOO_LONG: ['FRS.0012', 400],
+  IMAGE_EMPTY: ['FRS.0011', 400],
+  IMAGE_BASE64: ['FRS.0015', 400],
+  IMAGE_FORMAT: ['FRS.0016', 400],
+  IMAGE_TOO_LARGE: ['FRS.0013', 400],
+  IMAGE_DIMENSIONS: ['FRS.0013', 400],
+  IMAGE_ASPECT: ['FRS.0013', 400],
+  IMAGE_URL: ['FRS.0022', 400],
+  NOT_FOUND: ['FRS.0302', 400],
+  CONFLICT: ['FRS.0301', 400],
+  QUOTA: ['FRS.0306', 403],
+  RATE_LIMIT: ['FRS.0033', 429],
+  INTERNAL: ['FRS.0018', 500],
 };

@@ -1,7 +1,11 @@
 /**
- * Constants of the Baidu-compatible image-search API, from seeds/003 (same-image, similar,
- * product, picture book, fabric) and ../shared/REFERENCE.md (paths, codes, capacity).
+ * The contract of the Baidu-compatible image-search API: paths, limits and error codes, from the
+ * Baidu AI open platform's image search API documentation (图像搜索: 相同图片搜索, 相似图片搜索,
+ * 商品图片搜索, 绘本图片搜索, 面料图片搜索 — 入库, 检索, 更新, 删除), its "error codes" (错误码)
+ * page and the official SDKs (npm `baidu-aip-sdk`, `AipImageSearch`). docs/image-search.md
+ * states them for readers.
  */
+import type { ErrorKind } from '../errors';
 import type { ImageLimits } from '../images';
 import type { LibraryKind } from './engine';
 
@@ -9,7 +13,7 @@ export const LIBRARY_KINDS: readonly LibraryKind[] = ['same_hq', 'similar', 'pro
 
 export type Operation = 'add' | 'search' | 'update' | 'delete';
 
-/** REST path prefix of each kind (REFERENCE.md); the operation name follows. */
+/** REST path prefix of each kind (as the official SDKs call them); the operation name follows. */
 export const KIND_PATHS: Record<LibraryKind, string> = {
   same_hq: '/rest/2.0/realtime_search/same_hq',
   similar: '/rest/2.0/image-classify/v1/realtime_search/similar',
@@ -97,3 +101,56 @@ export const ANN_INDEX_MIN_ROWS = 20_000;
  */
 export const ANN_NPROBES = 32;
 export const ANN_REFINE_FACTOR = 4;
+
+/**
+ * Error codes of the Baidu AI open platform (错误码): `{error_code, error_msg, log_id}` answered
+ * with HTTP 200, as Baidu does (its SDKs read the body, not the status).
+ */
+export const BAIDU = {
+  UNSUPPORTED_METHOD: 3,
+  INVALID_PARAMETER: 100,
+  NO_PERMISSION: 6,
+  TOKEN_INVALID: 110,
+  TOKEN_EXPIRED: 111,
+  QPS_LIMIT: 18,
+  TOTAL_QUOTA: 19,
+  LIBRARY_NOT_CREATED: 216017,
+  PARAM_INVALID: 216100,
+  PARAM_MISSING: 216101,
+  PARAM_TOO_LONG: 216103,
+  IMAGE_EMPTY: 216200,
+  IMAGE_FORMAT: 216201,
+  IMAGE_SIZE: 216202,
+  IMAGE_BASE64: 216203,
+  RECOGNITION_ERROR: 216630,
+  ITEM_EXISTS: 216681,
+  INTERNAL: 282000,
+} as const;
+
+/** The code of each error kind; a thrower may name a more specific one (e.g. 216681). */
+export const baiduCodes: Record<ErrorKind, number> = {
+  AUTH_MISSING: BAIDU.TOKEN_INVALID,
+  AUTH_INVALID: BAIDU.TOKEN_INVALID,
+  AUTH_EXPIRED: BAIDU.TOKEN_EXPIRED,
+  FORBIDDEN_PROJECT: BAIDU.NO_PERMISSION,
+  ROUTE_NOT_FOUND: BAIDU.UNSUPPORTED_METHOD, // "Unsupported openapi method" (*chosen*: not documented for unknown paths)
+  METHOD_NOT_ALLOWED: BAIDU.UNSUPPORTED_METHOD,
+  BODY_NOT_JSON: BAIDU.PARAM_INVALID,
+  BODY_TOO_LARGE: BAIDU.IMAGE_SIZE,
+  UNSUPPORTED_MEDIA_TYPE: BAIDU.PARAM_INVALID,
+  MISSING_PARAM: BAIDU.PARAM_MISSING,
+  BAD_PARAM: BAIDU.PARAM_INVALID,
+  PARAM_TOO_LONG: BAIDU.PARAM_TOO_LONG,
+  IMAGE_EMPTY: BAIDU.IMAGE_EMPTY,
+  IMAGE_BASE64: BAIDU.IMAGE_BASE64,
+  IMAGE_FORMAT: BAIDU.IMAGE_FORMAT,
+  IMAGE_TOO_LARGE: BAIDU.IMAGE_SIZE,
+  IMAGE_DIMENSIONS: BAIDU.IMAGE_SIZE,
+  IMAGE_ASPECT: BAIDU.IMAGE_SIZE,
+  IMAGE_URL: BAIDU.PARAM_INVALID,
+  NOT_FOUND: BAIDU.PARAM_INVALID,
+  CONFLICT: BAIDU.ITEM_EXISTS,
+  QUOTA: BAIDU.TOTAL_QUOTA,
+  RATE_LIMIT: BAIDU.QPS_LIMIT,
+  INTERNAL: BAIDU.INTERNAL,
+};
