@@ -1,9 +1,9 @@
 /**
- * Samples of a dataset (ModelArts-compatible): add in batches (seed 001), list with filters and
+ * Samples of a dataset (ModelArts-compatible): add in batches (ModelArts API reference, "Adding Samples in Batches"), list with filters and
  * paging, show, batch delete, batch update of labels and metadata.
  *
  * Identity: a sample is named by the bucket path of its file, and its id is
- * md5(datasetId + "/" + path) — the 32 hex digits the seed's example answers as `info`. Adding
+ * md5(datasetId + "/" + path) — the 32 hex digits the example of "Adding Samples in Batches" answers as `info`. Adding
  * the same name again (a retried batch, a re-uploaded hard example) overwrites that one sample.
  *
  * Write protocol (lib/store/write.ts): the object first (under a key of its own write, beside the
@@ -53,7 +53,7 @@ export interface StoredSample {
 
 export const sampleIdOf = (datasetId: string, path: string): string => createHash('md5').update(`${datasetId}/${path}`).digest('hex');
 
-/** Default sample_type for a dataset_type (REFERENCE dataset types ↔ seed table 4 sample types). */
+/** Default sample_type for a dataset_type ("Creating a Dataset" dataset types ↔ "Adding Samples in Batches" table 4 sample types). */
 export function defaultSampleType(datasetType: number): number {
   if (datasetType < 100) return 0;
   if (datasetType < 200) return 1;

@@ -1,8 +1,8 @@
 /**
  * The contract of the FRS-compatible face-set API: limits, defaults and error codes, from the
  * Huawei Cloud Face Recognition Service (FRS) API reference — "Face Set Management" (Creating,
- * Querying, Deleting a Face Set), "Face Resource Management" (Adding, Querying, Updating
- * (更新人脸), Deleting Faces, Batch Deleting Faces), "Face Search" and its "Error Codes" page.
+ * Querying, Deleting a Face Set), "Face Resource Management" (Adding Faces, Querying Faces,
+ * Updating a Face (更新人脸), Deleting Faces, Batch Deleting Faces), "Face Search" and its "Error Codes" page.
  * Codes that page leaves open are chosen here (marked *chosen*) and listed in docs/face-sets.md.
  */
 import { IrisError, type ErrorKind } from '../errors';

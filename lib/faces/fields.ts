@@ -54,7 +54,7 @@ export function checkValue(spec: FieldSpec, value: unknown): FieldValue {
       return value;
     case 'integer':
     case 'long': {
-      // FRS clients send longs as JSON numbers or as digit strings (seed 004: "id": "300018629384756").
+      // FRS clients send longs as JSON numbers or as digit strings (the example of the FRS API reference "Updating a Face": "id": "300018629384756").
       const n = typeof value === 'string' && /^-?\d{1,19}$/.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n)) throw frsError.fieldType(key, `expected an ${type}`);
       if (type === 'integer' && (n < INT32[0] || n > INT32[1])) throw frsError.fieldType(key, 'integer out of range');

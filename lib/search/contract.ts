@@ -69,7 +69,7 @@ const limits = (minSide: number, maxAspect?: number): ImageLimits => ({
 });
 
 /**
- * Per-kind image limits of the seed. The fabric kind has no table of its own in the seed; it
+ * Per-kind image limits of Baidu's image search docs. The fabric kind has no table of its own there; it
  * follows the similar kind, which it is built on. Delete by image only needs to recognise the
  * image, so it checks format and size, not the pixel bounds.
  */

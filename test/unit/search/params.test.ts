@@ -114,7 +114,7 @@ describe('contract', () => {
     expect(kindOfPath('/rest/2.0/image-classify/v1/realtime_search/other/add')).toBeNull();
     expect(operationPaths('add')).toHaveLength(5);
   });
-  it('has the per-kind pixel limits of the seed', () => {
+  it('has the per-kind pixel limits of Baidu\'s docs', () => {
     expect(imageLimits('same_hq', 'add').minSide).toBe(50);
     expect(imageLimits('similar', 'update').minSide).toBe(15);
     expect(imageLimits('product', 'search').minSide).toBe(300);
