@@ -20,8 +20,7 @@
 import { IrisError } from '../errors';
 import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '../images';
 import { libraryKeys } from '../store/keys';
-import { sqlString } from '../store/lancedb';
-import type { Item, Stores, VectorRow, VectorTable } from '../store/ports';
+import type { Item, Stores, VectorFilter, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
 import type { Candidate, LibraryKind, SearchEngine } from './engine';
@@ -101,16 +100,16 @@ const labelsOfItem = (item: Item): Labels => ({
   classId2: item.class_id2 === undefined ? undefined : Number(item.class_id2),
 });
 
-/** The filter as a LanceDB pre-filter over the label columns. */
-export function whereOf(f: Filter): string | undefined {
-  const clauses: string[] = [];
+/** The filter as a vector pre-filter over the label columns. */
+export function whereOf(f: Filter): VectorFilter | undefined {
+  const clauses: VectorFilter[] = [];
   if (f.tags.length > 0) {
-    const has = (t: number) => `(tag_a = ${t} OR tag_b = ${t})`;
-    clauses.push(`(${f.tags.map(has).join(f.logic === 'and' ? ' AND ' : ' OR ')})`);
+    const has = (t: number): VectorFilter => ({ or: [{ eq: { tag_a: t } }, { eq: { tag_b: t } }] });
+    clauses.push(f.logic === 'and' ? { and: f.tags.map(has) } : { or: f.tags.map(has) });
   }
-  if (f.classId1 !== undefined) clauses.push(`class_1 = ${f.classId1}`);
-  if (f.classId2 !== undefined) clauses.push(`class_2 = ${f.classId2}`);
-  return clauses.length ? clauses.join(' AND ') : undefined;
+  if (f.classId1 !== undefined) clauses.push({ eq: { class_1: f.classId1 } });
+  if (f.classId2 !== undefined) clauses.push({ eq: { class_2: f.classId2 } });
+  return clauses.length === 0 ? undefined : clauses.length === 1 ? clauses[0] : { and: clauses };
 }
 
 /** The same filter over an item (the item is the truth; rows may briefly lag an update). */
@@ -306,7 +305,7 @@ interface NearRow {
  * as several part vectors takes several rows, so the fetch widens until `distinct` images are
  * found or the table is exhausted.
  */
-async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: string | undefined, distinct: number): Promise<NearRow[]> {
+async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: VectorFilter | undefined, distinct: number): Promise<NearRow[]> {
   let k = Math.max(engine.candidatePool, distinct);
   for (let round = 0; ; round++) {
     const hitLists = await Promise.all(
@@ -362,7 +361,7 @@ export async function updateImage(stores: Stores, lib: Library, req: UpdateReque
     // Only the committed write's rows: another attempt's rows are not this item's.
     const ids = rowIdsOfItem(item);
     const table = await stores.vectors.open(libraryTable(lib));
-    if (table && ids.length) await table.updateWhere(`id IN (${ids.map(sqlString).join(', ')})`, labelColumns(labelsOfItem(item)));
+    if (table && ids.length) await table.updateWhere({ in: { id: ids } }, labelColumns(labelsOfItem(item)));
   }
 }
 

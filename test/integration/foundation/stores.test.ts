@@ -90,7 +90,7 @@ describe('LanceVectorStore', () => {
     await table.upsert(rows);
     const hits = await table.search(rows[4].vector, { k: 3 });
     expect(hits[0].id).toBe('r4');
-    const filtered = await table.search(rows[4].vector, { k: 5, where: 'tag1 = 2' });
+    const filtered = await table.search(rows[4].vector, { k: 5, where: { eq: { tag1: 2 } } });
     // A pre-filter fills the page with matching rows only (not fewer after post-filtering).
     expect(filtered).toHaveLength(5);
     expect(filtered.every((h) => h.tag1 === 2)).toBe(true);
@@ -100,8 +100,8 @@ describe('LanceVectorStore', () => {
     const table = (await env.stores.vectors.open('test_vectors'))!;
     await table.upsert([{ ...rows[0], brief: 'changed' }]);
     expect(await table.count()).toBe(20);
-    await table.updateWhere("id = 'r1'", { brief: 'edited' });
-    const [r1] = await table.scan({ where: "id = 'r1'" });
+    await table.updateWhere({ eq: { id: 'r1' } }, { brief: 'edited' });
+    const [r1] = await table.scan({ where: { eq: { id: 'r1' } } });
     expect(r1.brief).toBe('edited');
     await table.deleteIds(['r0', 'r1']);
     expect(await table.count()).toBe(18);
