@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { IrisError } from '../errors';
 import { sniffFormat } from '../images/sniff';
-import { dataUrlRefused, hasDataUrlHeader } from '../images/base64';
+import { dataUrlRefused, decodeBase64Data, hasDataUrlHeader } from '../images/base64';
+import { contentTypeOf, extensionOf } from '../images/formats';
 import { datasetKeys } from '../store/keys';
 import type { Stores } from '../store/ports';
 import { runWrite, withLease } from '../store/write';
@@ -30,10 +31,6 @@ export const failure = (name: string | undefined, code: string, msg: string): Sa
   error_code: code,
   error_msg: msg,
 });
-
-const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const EXT: Record<string, string> = { jpeg: '.jpg', png: '.png', bmp: '.bmp', gif: '.gif', webp: '.webp' };
 
 export interface SampleWrite {
   path: string;
@@ -113,16 +110,17 @@ async function resolveFile(s: Stores, ds: Dataset, input: SampleInput, sampleTyp
   const base = { sampleType, labels: input.labels ?? [], metadata: (input.metadata ?? {}) as Record<string, unknown>, finalAnnotation: true, encoding: input.encoding };
   if (input.data !== undefined) {
     if (hasDataUrlHeader(input.data)) return failure(input.name, CODES.badParam, `param ${dataUrlRefused('data')}`);
-    const text = input.data.replace(/\s+/g, '');
-    if (!BASE64.test(text) && !BASE64URL.test(text)) return failure(input.name, CODES.badParam, 'param data invalid: not base64');
-    const bytes = Buffer.from(text, BASE64.test(text) ? 'base64' : 'base64url');
+    // The bytes are stored as given (even a truncated image): only sniffed, never decoded here.
+    const bytes = decodeBase64Data(input.data);
+    if (!bytes) return failure(input.name, CODES.badParam, 'param data invalid: not base64');
     if (bytes.length === 0) return failure(input.name, CODES.badParam, 'param data invalid: empty after base64 decoding');
     if (bytes.length > MAX_SAMPLE_BYTES) return failure(input.name, CODES.badParam, `param data invalid: ${bytes.length} bytes exceed ${MAX_SAMPLE_BYTES}`);
     const format = sniffFormat(bytes);
     if (sampleType === 0 && !(IMAGE_SAMPLE_FORMATS as readonly string[]).includes(format ?? '')) return failure(input.name, CODES.badParam, 'param data invalid: an image sample must be JPEG, PNG, BMP, GIF or WebP');
-    const name = input.name && input.name !== '' ? input.name : `${createHash('md5').update(bytes).digest('hex')}${format ? EXT[format] ?? '' : ''}`;
+    const extension = format ? extensionOf(format) : undefined;
+    const name = input.name && input.name !== '' ? input.name : `${createHash('md5').update(bytes).digest('hex')}${extension ? `.${extension}` : ''}`;
     const path = `${samplesFolder(ds.workPath, ds.datasetId)}${name.replace(/^\/+/, '')}`;
-    return { ...base, path, bytes, owned: true, contentType: format ? `image/${format}` : 'application/octet-stream' };
+    return { ...base, path, bytes, owned: true, contentType: format ? contentTypeOf(format) : 'application/octet-stream' };
   }
   const src = input.data_source!;
   if (src.data_type !== 0) {

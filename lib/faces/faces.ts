@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DecodedImage } from '../images';
+import { contentTypeOf, extensionOf } from '../images/formats';
 import { faceSetKeys } from '../store/keys';
 import type { Item, Stores, TransactOp, VectorTable, VectorFilter } from '../store/ports';
 import { queryAll } from '../store/query';
@@ -62,7 +63,6 @@ export function checkExternalImageId(id: unknown, fallback: () => string = () =>
   return id;
 }
 
-const EXT: Record<string, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp' };
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** An FRS-style id of `length` letters and digits, derived from `seed`. */
@@ -109,7 +109,7 @@ export async function addFaces(
   const seed = `${set.faceSetId}/${digest}/${externalImageId}/${JSON.stringify(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b)))}`;
 
   return runWrite(s, { deadline: p.deadline }, async (w) => {
-    const imageKey = `${faceObjectPrefix(set)}${w.id}.${EXT[p.image.format] ?? 'img'}`;
+    const imageKey = `${faceObjectPrefix(set)}${w.id}.${extensionOf(p.image.format)}`;
     const records = faces.map((f, i) => {
       const faceId = derivedId(`${seed}/${i}`, 8);
       return {
@@ -119,7 +119,7 @@ export async function addFaces(
         descriptor: f.descriptor,
       };
     });
-    await w.putObject(imageKey, p.image.bytes, { contentType: `image/${p.image.format}` });
+    await w.putObject(imageKey, p.image.bytes, { contentType: contentTypeOf(p.image.format) });
     await w.putRows(
       faceTableName(set),
       records.map((r) => ({

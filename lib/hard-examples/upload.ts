@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { getDataset } from '../datasets/datasets';
 import { hardExampleFolder } from '../datasets/paths';
 import { putSample, type StoredSample } from '../datasets/samples';
+import { contentTypeOf } from '../images/formats';
 import { sniffFormat } from '../images/sniff';
 import { checkNv21, nv21ToJpeg, type ChromaOrder } from '../images/nv21';
 import type { Stores } from '../store/ports';
@@ -57,7 +58,7 @@ export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardE
     const sample = await putSample(s, ds, {
       path: `${hardExampleFolder(ds.workPath, ds.datasetId)}${file}`,
       bytes: jpeg,
-      contentType: 'image/jpeg',
+      contentType: contentTypeOf('jpeg'),
       owned: true,
       sampleType: 0,
       labels: [],

@@ -18,20 +18,14 @@
  * filter columns. Delete runs in reverse: item (+count) first, then rows, then objects.
  */
 import { IrisError } from '../errors';
-import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '../images';
+import { contentTypeOf, extensionOf, type DecodedImage } from '../images';
 import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
-import { ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
+import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
 import type { Candidate, LibraryKind, SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
-
-/** The image of a request: `image` (base64) wins over `url`. */
-export interface ImageSource {
-  image?: string;
-  url?: string;
-}
 
 /** Filter labels of an image: up to two tags, or the product class ids. */
 export interface Labels {
@@ -59,25 +53,8 @@ export interface SearchResult {
   has_more: boolean;
 }
 
-const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', bmp: 'image/bmp', gif: 'image/gif', webp: 'image/webp' } as const;
-const EXTENSIONS = { jpeg: 'jpg', png: 'png', bmp: 'bmp', gif: 'gif', webp: 'webp' } as const;
-
 /** Ceiling on nearest neighbours fetched per query vector. */
 const MAX_NEIGHBOURS = 10_000;
-
-/** Decodes the request's image: base64 `image` first, else `url`; null when neither is given. */
-export async function loadImage(src: ImageSource, kind: LibraryKind, op: Operation): Promise<DecodedImage | null> {
-  const limits = imageLimits(kind, op);
-  if (src.image !== undefined && src.image !== '') {
-    const bytes = decodeBase64Image(src.image, { field: 'image', dataUrl: 'allow', maxEncodedBytes: MAX_BASE64_BYTES });
-    return intakeImage(bytes, limits, 'image');
-  }
-  if (src.url !== undefined && src.url !== '') {
-    const bytes = await fetchImage(src.url, { maxUrlLength: MAX_URL_BYTES, maxBytes: limits.maxBytes }, 'url');
-    return intakeImage(bytes, limits, 'url');
-  }
-  return null;
-}
 
 export const requireImage = (image: DecodedImage | null): DecodedImage => {
   if (!image) throw new IrisError('MISSING_PARAM', 'param image not exist: send image (base64) or url', { field: 'image' });
@@ -188,7 +165,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
   // image never shares one and undoing a lost race can only remove this attempt's own files.
   return runWrite(stores, { deadline: opts.deadline, onUndoFailure: opts.onUndoFailure }, async (w) => {
     const base = `${libraryObjectPrefix(lib)}${imageId}.${w.id}`;
-    const objectKey = `${base}.${EXTENSIONS[image.format]}`;
+    const objectKey = `${base}.${extensionOf(image.format)}`;
     const sidecar = description.sidecar ? `${base}.sidecar` : undefined;
     const rows: VectorRow[] = description.vectors.map((v) => ({
       id: rowIdOf(imageId, w.id, v.part),
@@ -200,7 +177,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     }));
 
     // 1. objects
-    await w.putObject(objectKey, image.bytes, { contentType: CONTENT_TYPES[image.format] });
+    await w.putObject(objectKey, image.bytes, { contentType: contentTypeOf(image.format) });
     if (description.sidecar && sidecar) await w.putObject(sidecar, description.sidecar, { contentType: 'application/octet-stream' });
     // 2. vectors
     await w.putRows(libraryTable(lib), rows);
