@@ -15,11 +15,10 @@ import { createLibrary, getLibrary, libraryObjectPrefix, libraryTable } from '..
 import { sweepLibrary } from '../../../lib/search/sweep';
 import { datasetKeys, libraryKeys } from '../../../lib/store/keys';
 import { memoryStores } from '../../../lib/store/memory';
-import type { Stores } from '../../../lib/store/ports';
 import { queryAll } from '../../../lib/store/query';
 import { sweep, SWEEP_GRACE_MS } from '../../../lib/store/sweep';
 import { newWriteId, runWrite } from '../../../lib/store/write';
-import { Crash, crashingStores } from '../../support/crash';
+import { Crash, everyCrashPoint } from '../../support/crash';
 import { testEngine, testImage } from '../../support/search-test-engine';
 
 const LATER = () => ({ now: Date.now() + 60 * 60 * 1000 }); // past the sweep's grace period
@@ -95,21 +94,6 @@ describe('the sweep', () => {
   });
 });
 
-/** Runs `write` against stores that die after 0, 1, 2, … mutations, until one run completes. */
-async function everyCrashPoint(real: Stores, write: (stores: ReturnType<typeof crashingStores>, n: number) => Promise<unknown>, check: (n: number, completed: boolean) => Promise<void>) {
-  for (let survive = 0; ; survive++) {
-    const stores = crashingStores(real, survive);
-    const outcome = await write(stores, survive).then(
-      () => 'ok' as const,
-      (e) => e,
-    );
-    if (outcome !== 'ok') expect(outcome).toBeInstanceOf(Crash);
-    await check(survive, outcome === 'ok');
-    if (outcome === 'ok') return survive;
-    if (survive > 20) throw new Error('the write never completed');
-  }
-}
-
 describe('adds killed after each step, on the in-memory stores', () => {
   it('image search: nothing visible before the commit, nothing behind after the sweep', async () => {
     const s = memoryStores();
@@ -138,28 +122,23 @@ describe('adds killed after each step, on the in-memory stores', () => {
 
   it('datasets: a sample is all there or not at all, and the sweep leaves only named objects', async () => {
     const s = memoryStores();
-    const ds = await createDataset(s.metadata, 'p1', {
-      dataset_name: 'crash',
-      dataset_type: 0,
-      data_sources: [{ data_type: 0, data_path: '/bucket/in/crash/' }],
-      work_path: '/bucket/out/crash/',
-      labels: [{ name: 'cat' }],
-    } as never);
-    const jpeg = await testImage(9, { width: 64, height: 64 });
+    const source = { data_type: 0, data_path: '/b/raw/' };
+    const ds = await createDataset(s.metadata, 'p2', { dataset_name: 'mem', dataset_type: 1, data_sources: [source], work_path: '/b/work/' } as never);
+    const data = (await testImage(9, { width: 64, height: 64 })).toString('base64');
+    const pathOf = (n: number) => `/b/work/dataset-${ds.datasetId}/samples/n${n}.jpg`;
     const steps = await everyCrashPoint(
       s,
       async (stores, n) => {
-        const r = await addSamples(stores, ds, { samples: [{ name: `s${n}.jpg`, data: jpeg.toString('base64'), labels: [{ name: 'cat', type: 0 }] }] });
-        if (stores.crashed) throw new Crash();
-        expect(r.success).toBe(true);
+        const { success } = await addSamples(stores, ds, { samples: [{ name: `n${n}.jpg`, data, sample_type: 0 }] });
+        if (stores.crashed) throw new Crash(); // a crashed sample is a failed result, not a thrown error
+        expect(success).toBe(true);
       },
       async (n, completed) => {
-        const sample = await getSample(s.metadata, ds.datasetId, sampleIdOf(ds.datasetId, `/bucket/out/crash/dataset-${ds.datasetId}/samples/s${n}.jpg`));
-        if (completed) expect(sample).not.toBeNull(); // (a crash in the lease's release comes after the commit)
+        // (a crash in the lease's release comes after the commit: then the sample is there too)
+        if (completed) expect(await getSample(s.metadata, ds.datasetId, sampleIdOf(ds.datasetId, pathOf(n)))).not.toBeNull();
         await sweepDataset(s, ds, LATER());
-        const all = await queryAll(s.metadata, { pk: datasetKeys.samplePartition(ds.datasetId), sk: { beginsWith: 'S#' } });
-        const objects = (await s.objects.list('data/p1/bucket/out/crash/')).map((o) => o.key);
-        expect(new Set(objects)).toEqual(new Set(all.map((i) => String(i.objectKey))));
+        const named = (await queryAll(s.metadata, { pk: datasetKeys.samplePartition(ds.datasetId), sk: { beginsWith: 'S#' } })).map((i) => String(i.objectKey));
+        expect((await s.objects.list('data/p2/')).map((o) => o.key).sort()).toEqual(named.sort());
       },
     );
     expect(steps).toBeGreaterThanOrEqual(3);
