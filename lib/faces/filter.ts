@@ -90,21 +90,21 @@ class Parser {
   }
 
   private or(): VectorFilter {
-    const parts = [this.and()];
-    while (this.isOp('||') || this.isWord('OR')) {
-      this.pos++;
-      parts.push(this.and());
-    }
-    return parts.length === 1 ? parts[0] : { or: parts };
+    return this.chain('||', 'OR', () => this.and(), (or) => ({ or }));
   }
 
   private and(): VectorFilter {
-    const parts = [this.unary()];
-    while (this.isOp('&&') || this.isWord('AND')) {
+    return this.chain('&&', 'AND', () => this.unary(), (and) => ({ and }));
+  }
+
+  /** `next (op next)*`, one operand as itself. */
+  private chain(op: '||' | '&&', word: 'OR' | 'AND', next: () => VectorFilter, combine: (parts: VectorFilter[]) => VectorFilter): VectorFilter {
+    const parts = [next()];
+    while (this.isOp(op) || this.isWord(word)) {
       this.pos++;
-      parts.push(this.unary());
+      parts.push(next());
     }
-    return parts.length === 1 ? parts[0] : { and: parts };
+    return parts.length === 1 ? parts[0] : combine(parts);
   }
 
   private unary(): VectorFilter {
