@@ -1,5 +1,7 @@
 /** The storage adapters against real local services: s3rver, dynalite and a LanceDB folder. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryVectorStore } from '../../../lib/store/memory';
+import type { VectorFilter, VectorTable } from '../../../lib/store/ports';
 import { startServices, type TestServices } from '../../support/services';
 
 let env: TestServices;
@@ -108,3 +110,42 @@ describe('LanceVectorStore', () => {
     expect(await env.stores.vectors.open('never_written')).toBeNull();
   });
 });
+
+describe('the in-memory VectorStore against LanceDB', () => {
+  // Nullable columns, as face tables have them (ef0, ef1 may be missing on a face).
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    id: `m${i}`,
+    vector: [Math.cos(i), Math.sin(i), 0.5],
+    n: i % 4 === 3 ? null : i,
+    flag: i % 5 === 4 ? null : i % 2,
+    name: i % 3 === 0 ? `o'name ${i}` : `name ${i}`,
+  }));
+  const filters: VectorFilter[] = [
+    { eq: { flag: 1 } },
+    { in: { id: ['m1', 'm5', 'zz'] } },
+    { range: { n: { gt: 2, lte: 8 } } },
+    { range: { n: {} } },
+    { not: { eq: { flag: 1 } } },
+    { or: [{ eq: { name: "o'name 3" } }, { and: [{ range: { n: { gte: 9 } } }, { not: { eq: { flag: 0 } } }] }] },
+    { and: [] },
+    { or: [] },
+  ];
+
+  it('selects, counts and ranks the same rows for every kind of filter', async () => {
+    const lance = await env.stores.vectors.openOrCreate('parity_vectors', rows);
+    await lance.upsert(rows);
+    const memory = await new MemoryVectorStore().openOrCreate('parity_vectors', rows);
+    await memory.upsert(rows);
+    const ids = async (t: VectorTable, where: VectorFilter) => (await t.scan({ where, select: ['id'] })).map((r) => String(r.id)).sort();
+    for (const where of filters) {
+      const expected = await ids(lance, where);
+      expect(await ids(memory, where), JSON.stringify(where)).toEqual(expected);
+      expect(await memory.count(where)).toBe(await lance.count(where));
+      for (const metric of ['cosine', 'l2'] as const) {
+        const near = async (t: VectorTable) => (await t.search([1, 0.2, 0.5], { k: 4, where, metric, select: ['id', '_distance'] })).map((h) => [h.id, Math.round(h._distance * 1e4)]);
+        expect(await near(memory), `${metric} ${JSON.stringify(where)}`).toEqual(await near(lance));
+      }
+    }
+  });
+});
+
