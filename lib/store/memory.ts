@@ -124,7 +124,8 @@ export class MemoryMetadataStore implements MetadataStore {
     }
     const page = opts.limit !== undefined ? matching.slice(0, opts.limit) : matching;
     const last = page[page.length - 1];
-    const more = opts.limit !== undefined && matching.length > opts.limit;
+    // As DynamoDB: a page cut by the limit carries a cursor, even when nothing follows it.
+    const more = opts.limit !== undefined && page.length === opts.limit && page.length > 0;
     const cursorKey = last && { pk: last.pk, sk: last.sk, [pkAttr]: last[pkAttr], [skAttr]: last[skAttr] };
     return {
       items: opts.countOnly ? [] : page.map(copy),

@@ -1,7 +1,7 @@
 /** The storage adapters against real local services: s3rver, dynalite and a LanceDB folder. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryVectorStore } from '../../../lib/store/memory';
-import type { VectorFilter, VectorTable } from '../../../lib/store/ports';
+import { MemoryMetadataStore, MemoryVectorStore } from '../../../lib/store/memory';
+import type { Item, MetadataStore, VectorFilter, VectorTable } from '../../../lib/store/ports';
 import { startServices, type TestServices } from '../../support/services';
 
 let env: TestServices;
@@ -146,6 +146,52 @@ describe('the in-memory VectorStore against LanceDB', () => {
         expect(await near(memory), `${metric} ${JSON.stringify(where)}`).toEqual(await near(lance));
       }
     }
+  });
+});
+
+describe('the in-memory MetadataStore against DynamoDB', () => {
+  /** One script of writes and reads; every answer is recorded (keys made unique per store run). */
+  async function script(m: MetadataStore, pk: string): Promise<unknown[]> {
+    const out: unknown[] = [];
+    const k = (sk: string) => ({ pk, sk });
+    const strip = (i: Item | null) => i && Object.fromEntries(Object.entries(i).filter(([key]) => key !== 'pk' && !key.startsWith('gsi1pk')));
+    out.push(await m.put({ ...k('a'), n: 1, tags: [1, 2] }, { ifNotExists: true }));
+    out.push(await m.put({ ...k('a'), n: 9 }, { ifNotExists: true }));
+    out.push(strip(await m.update(k('a'), { add: { count: 2 }, set: { s: 'x' } }, { ifMatch: { n: 1 } })));
+    out.push(strip(await m.update(k('a'), { add: { count: 1 } }, { ifBelow: { attr: 'count', limit: 2 } })));
+    out.push(strip(await m.update(k('b'), { add: { count: 1 } }, { ifBelow: { attr: 'count', limit: 1 } })));
+    out.push(strip(await m.update(k('c'), { set: { v: 1 } }, { ifExists: true })));
+    out.push(strip(await m.update(k('a'), { remove: ['s'] })));
+    for (let i = 0; i < 6; i++) await m.put({ ...k(`q${i}`), gsi1pk: `${pk}#g`, gsi1sk: `${5 - i}` });
+    out.push(
+      await m.transact([
+        { put: { ...k('t1'), v: 1 } },
+        { update: k('a'), spec: { add: { n: 1 } }, condition: { ifMatch: { n: 2 } } },
+      ]),
+    );
+    out.push(strip(await m.get(k('t1'))));
+    out.push(await m.transact([{ put: { ...k('t1'), v: 1 } }, { delete: k('b'), condition: { ifExists: true } }, { check: k('a'), condition: { ifMatch: { n: 1 } } }]));
+    out.push(strip(await m.get(k('b'))));
+    const pages: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await m.query({ pk, sk: { beginsWith: 'q' }, limit: 2, cursor, forward: false });
+      pages.push([page.items.map((i) => i.sk), page.count, page.cursor !== undefined]);
+      cursor = page.cursor;
+    } while (cursor);
+    out.push(pages);
+    out.push((await m.query({ index: 'gsi1', pk: `${pk}#g`, sk: { between: ['1', '3'] } })).items.map((i) => i.sk));
+    out.push((await m.query({ pk, sk: { gte: 'q3' }, countOnly: true })).count);
+    out.push((await m.batchGet([k('a'), k('a'), k('zz'), k('t1')])).map((i) => i.sk).sort());
+    out.push(strip(await m.delete(k('t1'), { ifMatch: { v: 2 } })));
+    out.push(strip(await m.delete(k('t1'))));
+    return out;
+  }
+
+  it('answers the same script of writes, transactions and queries as DynamoDB', async () => {
+    const run = `P#parity#${Date.now()}`;
+    const memory = await script(new MemoryMetadataStore(), run);
+    expect(memory).toEqual(await script(env.stores.metadata, run));
   });
 });
 
