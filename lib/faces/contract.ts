@@ -6,7 +6,7 @@
  * Codes that page leaves open are chosen here (marked *chosen*) and listed in docs/face-sets.md.
  */
 import { IrisError, type ErrorKind } from '../errors';
-import type { ImageLimits } from '../images';
+import type { ImageLimits, ImageSourceSpec } from '../images';
 
 export const FACE_SET_NAME = /^[^\s/][^/]{0,63}$/;
 export const FACE_SET_NAME_MAX = 64;
@@ -46,6 +46,14 @@ export const IMAGE_LIMITS: ImageLimits = { formats: ['jpeg', 'png', 'bmp'], maxB
 /** base64 of an 8 MB image. */
 export const MAX_BASE64_CHARS = Math.ceil((8 * 1024 * 1024) / 3) * 4 + 64;
 export const MAX_URL_CHARS = 2048;
+/** FRS's image field: exactly one of `image_base64`, `image_url` (http(s), or s3:// read by `s3`) and a multipart `image_file`. */
+export const imageSource = (s3?: (url: string) => Promise<Buffer>): ImageSourceSpec => ({
+  limits: IMAGE_LIMITS,
+  base64: { field: 'image_base64', maxChars: MAX_BASE64_CHARS },
+  url: { field: 'image_url', maxLength: MAX_URL_CHARS, s3 },
+  file: { field: 'image_file' },
+  choose: 'one',
+});
 
 export const frsError = {
   setNotFound: (name: string) => new IrisError('NOT_FOUND', `face set ${name} does not exist`, { codes: { frs: 'FRS.0302' }, status: 400 }),

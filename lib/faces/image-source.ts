@@ -1,12 +1,12 @@
 /**
- * The FRS image field (lib/images/source.ts): exactly one of `image_base64`, `image_url`
- * (http(s) through the SSRF-safe fetcher, or s3:// of this deployment's bucket under the
- * caller's own prefixes) and a multipart `image_file`, under FRS's limits. Decoded once, here.
+ * Reading the FRS image field (lib/faces/contract.ts `imageSource`, decoded by lib/images/source.ts):
+ * exactly one of `image_base64`, `image_url` (http(s) through the SSRF-safe fetcher, or s3:// of
+ * this deployment's bucket under the caller's own prefixes) and a multipart `image_file`.
  */
-import { readImageSource, type DecodedImage, type ImageSourceSpec } from '../images';
+import { readImageSource, type DecodedImage } from '../images';
 import type { ObjectStore } from '../store/ports';
 import { IrisError } from '../errors';
-import { IMAGE_LIMITS, MAX_BASE64_CHARS, MAX_URL_CHARS, frsError } from './contract';
+import { frsError, imageSource } from './contract';
 import { objectKeys } from '../store/keys';
 
 export interface ImageInput {
@@ -15,14 +15,6 @@ export interface ImageInput {
   image_file?: unknown;
 }
 
-const frsImage = (s3?: (url: string) => Promise<Buffer>): ImageSourceSpec => ({
-  limits: IMAGE_LIMITS,
-  base64: { field: 'image_base64', maxChars: MAX_BASE64_CHARS },
-  url: { field: 'image_url', maxLength: MAX_URL_CHARS, s3 },
-  file: { field: 'image_file' },
-  choose: 'one',
-});
-
 export const hasImage = (i: ImageInput): boolean =>
   i.image_base64 !== undefined || i.image_url !== undefined || i.image_file !== undefined;
 
@@ -30,7 +22,7 @@ export async function readImage(
   input: ImageInput,
   ctx: { projectId: string; bucket: string; objects: ObjectStore },
 ): Promise<DecodedImage> {
-  const image = await readImageSource(frsImage((url) => readOwnObject(url, ctx)), input as Record<string, unknown>);
+  const image = await readImageSource(imageSource((url) => readOwnObject(url, ctx)), input as Record<string, unknown>);
   if (!image) throw frsError.missingParam('image_base64', 'one of image_base64, image_url, image_file is required');
   return image;
 }

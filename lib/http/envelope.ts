@@ -56,7 +56,7 @@ function statusFor(kind: ErrorKind): number {
 }
 
 /** The envelope builder of each family whose codes live in its contract module (lib/{search,faces,datasets}/contract.ts). */
-const FAMILY_ERRORS: Record<'baidu' | 'frs' | 'modelarts' | 'predict', (err: IrisError, message: string, logId: number) => { status: number; body: unknown }> = {
+const FAMILY_ENVELOPES: Record<'baidu' | 'frs' | 'modelarts' | 'predict', (err: IrisError, message: string, logId: number) => { status: number; body: unknown }> = {
   baidu: baiduEnvelope,
   frs: frsEnvelope,
   modelarts: modelartsEnvelope,
@@ -72,7 +72,7 @@ export function errorEnvelope(family: Family, error: unknown, ctx: EnvelopeConte
     case 'frs':
     case 'modelarts':
     case 'predict': {
-      const { status, body } = FAMILY_ERRORS[family](err, message, ctx.logId);
+      const { status, body } = FAMILY_ENVELOPES[family](err, message, ctx.logId);
       return json(status, body, headers);
     }
     case 'oauth': {

@@ -2,7 +2,7 @@
  * The one image field of the APIs: where a request's image may come from (base64, URL, a
  * multipart file), under which field names and limits, and its decoding — once, at the edge, into
  * the DecodedImage that domain functions take. Each family states its own rules as an
- * ImageSourceSpec (lib/search/api.ts for Baidu, lib/faces/image-source.ts for FRS); ModelArts
+ * ImageSourceSpec in its contract (lib/search/contract.ts for Baidu, lib/faces/contract.ts for FRS); ModelArts
  * samples are not images here (their bytes are stored as given: lib/datasets/sample-write.ts).
  */
 import { IrisError } from '../errors';

@@ -3,9 +3,9 @@
  * take the stores and (for add / search) the kind's engine as arguments.
  */
 import { IrisError } from '../errors';
-import { readImageSource, type ImageSourceSpec } from '../images';
+import { readImageSource } from '../images';
 import type { Stores } from '../store/ports';
-import { MAX_BASE64_BYTES, MAX_URL_BYTES, imageLimits, type Operation } from './contract';
+import { imageSource, type Operation } from './contract';
 import type { LibraryKind, SearchEngine } from './engine';
 import { addImage, deleteImages, locate, requireImage, searchImages, updateImage, type Labels } from './images';
 import { getLibrary } from './library';
@@ -18,16 +18,8 @@ function labelsOf(kind: LibraryKind, input: { tags?: string; class_id1?: string;
   return { tags: parseTags(input.tags) };
 }
 
-/** Baidu's image field: base64 `image` (≤ 4 MB) wins over `url` (≤ 1024 bytes), under the kind's and operation's limits. */
-const baiduImage = (kind: LibraryKind, op: Operation): ImageSourceSpec => ({
-  limits: imageLimits(kind, op),
-  base64: { field: 'image', maxChars: MAX_BASE64_BYTES },
-  url: { field: 'url', maxLength: MAX_URL_BYTES },
-  choose: 'first',
-});
-
-/** Decodes the request's image; null when neither `image` nor `url` is given. */
-const loadImage = (input: { image?: string; url?: string }, kind: LibraryKind, op: Operation) => readImageSource(baiduImage(kind, op), input);
+/** Decodes the request's image (lib/images/source.ts, Baidu's field); null when neither `image` nor `url` is given. */
+const loadImage = (input: { image?: string; url?: string }, kind: LibraryKind, op: Operation) => readImageSource(imageSource(kind, op), input);
 
 const checkSource = (input: { url?: string }) => {
   if (input.url !== undefined) checkUrl(input.url);

@@ -6,7 +6,7 @@
  * states them for readers.
  */
 import type { ErrorKind } from '../errors';
-import type { ImageLimits } from '../images';
+import type { ImageLimits, ImageSourceSpec } from '../images';
 import type { LibraryKind } from './engine';
 
 export const LIBRARY_KINDS: readonly LibraryKind[] = ['same_hq', 'similar', 'product', 'picturebook', 'materiel'];
@@ -87,6 +87,14 @@ export function imageLimits(kind: LibraryKind, op: Operation): ImageLimits {
       return limits(150, 10);
   }
 }
+
+/** Baidu's image field: base64 `image` (≤ 4 MB) wins over `url` (≤ 1024 bytes), under the kind's and operation's limits. */
+export const imageSource = (kind: LibraryKind, op: Operation): ImageSourceSpec => ({
+  limits: imageLimits(kind, op),
+  base64: { field: 'image', maxChars: MAX_BASE64_BYTES },
+  url: { field: 'url', maxLength: MAX_URL_BYTES },
+  choose: 'first',
+});
 
 /**
  * Row count past which the maintenance job gives a library's vector table an ANN index (exact

@@ -23,7 +23,7 @@ import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
-import type { Candidate, LibraryKind, SearchEngine } from './engine';
+import type { Candidate, SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
 
