@@ -3,7 +3,8 @@
  * Huawei Cloud Face Recognition Service (FRS) API reference — "Face Set Management" (Creating,
  * Querying, Deleting a Face Set), "Face Resource Management" (Adding Faces, Querying Faces,
  * Updating a Face (更新人脸), Deleting Faces, Batch Deleting Faces), "Face Search" and its "Error Codes" page.
- * Codes that page leaves open are chosen here (marked *chosen*) and listed in docs/face-sets.md.
+ * Codes that page leaves open are chosen here (marked *chosen*) and listed in docs/face-sets.md and the
+ * README's error table.
  */
 import { IrisError, type ErrorKind } from '../errors';
 import type { ImageLimits, ImageSourceSpec } from '../images';
