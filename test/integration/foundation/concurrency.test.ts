@@ -98,7 +98,7 @@ describe('image search: a failing add of the same image never takes the committe
     expect(await env.stores.objects.head(String(item.sidecarKey))).not.toBeNull();
     const table = (await env.stores.vectors.open(libraryTable(lib)))!;
     // Only the winner's two rows remain (the losers removed their own), with the winner's tag.
-    const rows = await table.scan({ where: `item = '${imageId}'`, select: ['id', 'tag_a'] });
+    const rows = await table.scan({ where: { eq: { item: imageId } }, select: ['id', 'tag_a'] });
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => Number(r.tag_a) === (item.tags as number[])[0])).toBe(true);
     expect((await getLibrary(env.stores.metadata, projectId, 'same_hq')).count).toBe(2);
