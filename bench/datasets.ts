@@ -212,7 +212,7 @@ async function main() {
     'Measured by `npx tsx bench/datasets.ts` against in-process dynalite + s3rver, calling the Lambda handlers with',
     'real API Gateway v2 events (body parsing, auth, validation and the envelope included; no network hop).',
     '',
-    '### Add samples in batches (seed 001)',
+    '### Add samples in batches (ModelArts "Adding Samples in Batches")',
     '',
     `| what | value |`,
     `| --- | ---: |`,

@@ -181,7 +181,7 @@ async function main() {
     for (let i = 0; i < size; i += 10_000) await table.upsert(rows(i, Math.min(size, i + 10_000)));
     const loadRowsMs = ms(t);
     const flat = await timeQueries((q) => table.search(q, { k: 10, metric: 'l2', select: ['id', '_distance'] }));
-    const filtered = await timeQueries((q) => table.search(q, { k: 10, metric: 'l2', select: ['id', '_distance'], where: '(ef0 >= 100 AND ef0 <= 500)' }));
+    const filtered = await timeQueries((q) => table.search(q, { k: 10, metric: 'l2', select: ['id', '_distance'], where: { range: { ef0: { gte: 100, lte: 500 } } } }));
     searchRows.push(`| ${size.toLocaleString('en')} | flat (no index), top 10 | ${f1(pct(flat, 50))} | ${f1(pct(flat, 95))} |`);
     searchRows.push(`| ${size.toLocaleString('en')} | flat, filter \`timestamp:[100 TO 500]\` | ${f1(pct(filtered, 50))} | ${f1(pct(filtered, 95))} |`);
     if (size === LARGE) {
@@ -189,7 +189,7 @@ async function main() {
       await table.ensureIndex({ minRows: 1, metric: 'l2' });
       const indexMs = ms(t);
       const ann = await timeQueries((q) => table.search(q, { k: 10, metric: 'l2', select: ['id', '_distance'], nprobes: 20 }));
-      const annF = await timeQueries((q) => table.search(q, { k: 10, metric: 'l2', select: ['id', '_distance'], nprobes: 20, where: '(ef0 >= 100 AND ef0 <= 500)' }));
+      const annF = await timeQueries((q) => table.search(q, { k: 10, metric: 'l2', select: ['id', '_distance'], nprobes: 20, where: { range: { ef0: { gte: 100, lte: 500 } } } }));
       searchRows.push(`| ${size.toLocaleString('en')} | IVF-PQ (built in ${f1(indexMs / 1000)} s), nprobes 20 | ${f1(pct(ann, 50))} | ${f1(pct(ann, 95))} |`);
       searchRows.push(`| ${size.toLocaleString('en')} | IVF-PQ, filter | ${f1(pct(annF, 50))} | ${f1(pct(annF, 95))} |`);
     }

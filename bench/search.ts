@@ -22,6 +22,7 @@ import { colourHistogram } from '../lib/vision/colour-texture';
 import { toGrey } from '../lib/vision/pixels';
 import { hamming64, pHash } from '../lib/vision/phash';
 import { LanceVectorStore } from '../lib/store/lancedb';
+import type { VectorFilter } from '../lib/store/ports';
 import { ANN_NPROBES, ANN_REFINE_FACTOR } from '../lib/search/contract';
 import { availableGraphics, availablePhotos, photosInstalled, type Photo } from '../test/support/photos';
 import { TRANSFORMS, libraryCopy, transform, type TransformName } from '../test/support/transforms';
@@ -280,7 +281,7 @@ async function vectorSearch(lines: string[]) {
       const t0 = performance.now();
       for (let s = 0; s < size; s += 10_000) await table.upsert(batch(s, Math.min(10_000, size - s)));
       const load = performance.now() - t0;
-      const time = async (opts: { where?: string; nprobes?: number; refineFactor?: number }) => {
+      const time = async (opts: { where?: VectorFilter; nprobes?: number; refineFactor?: number }) => {
         const ts: number[] = [];
         for (const q of queries) {
           const t = performance.now();
@@ -290,7 +291,7 @@ async function vectorSearch(lines: string[]) {
         return ts.slice(5); // first few warm caches
       };
       const flat = await time({});
-      const filtered = await time({ where: 'tag_a = 7' });
+      const filtered = await time({ where: { eq: { tag_a: 7 } } });
       rows.push(`| ${size.toLocaleString('en-US')} | exact (no index) | ${ms(quantile(flat, 0.5))} | ${ms(quantile(flat, 0.95))} | ${ms(quantile(filtered, 0.5))} |`);
       log(`vectors ${size}: loaded in ${(load / 1000).toFixed(1)} s, flat p50 ${ms(quantile(flat, 0.5))}`);
       if (size >= 20_000) {
@@ -298,7 +299,7 @@ async function vectorSearch(lines: string[]) {
         await table.ensureIndex({ minRows: 1, metric: 'cosine' });
         const build = performance.now() - ti;
         const ann = await time({ nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR });
-        const annF = await time({ nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR, where: 'tag_a = 7' });
+        const annF = await time({ nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR, where: { eq: { tag_a: 7 } } });
         rows.push(
           `| ${size.toLocaleString('en-US')} | IVF_PQ (nprobes ${ANN_NPROBES}, refine ×${ANN_REFINE_FACTOR}; built in ${(build / 1000).toFixed(0)} s) | ${ms(quantile(ann, 0.5))} | ${ms(quantile(ann, 0.95))} | ${ms(quantile(annF, 0.5))} |`,
         );

@@ -16,7 +16,7 @@ import { TTL_ATTRIBUTE } from '../store/table';
 
 export const BAIDU_TOKEN_SECONDS = 30 * 24 * 3600;
 export const IAM_TOKEN_SECONDS = 24 * 3600;
-/** Baidu's SDKs only use the token when this scope word is present (see REFERENCE.md). */
+/** Baidu's SDKs only use the token when this scope word is present (the official SDKs, e.g. npm `baidu-aip-sdk`, look for it among the words of `scope`). */
 export const BAIDU_SCOPE = 'public brain_all_scope vis-classify_dishes vis-objectdetect_watermark brain_image_search';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -117,10 +117,4 @@ export async function resolveToken(store: MetadataStore, token: string): Promise
   if (cache.size > 10_000) cache.clear();
   cache.set(hash, entry);
   return entry;
-}
-
-export async function revokeToken(store: MetadataStore, token: string): Promise<void> {
-  const hash = sha256(token);
-  cache.delete(hash);
-  await store.delete(keys.token(hash));
 }

@@ -17,7 +17,7 @@ import { IrisError } from '../errors';
 import { getDataset } from '../datasets/datasets';
 import { hardExampleFolder } from '../datasets/paths';
 import { getSample, putSample, sampleIdOf } from '../datasets/samples';
-import type { IngestObject } from '../ingest/ledger';
+import type { IngestObject } from '../ingest/port';
 import type { Stores } from '../store/ports';
 import { classifyKeys } from './keys';
 import { utcDay } from './predict';

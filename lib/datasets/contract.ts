@@ -1,34 +1,36 @@
 /**
- * ModelArts dataset contract: limits, enumerations and error codes.
- * Sources: ../shared/seeds/001_e3d31c0f879ad753.txt (add samples in batches, tables 2–10) and
- * ../shared/REFERENCE.md "Datasets and samples". Values marked *unverified* are Iris's choice,
- * documented here and kept stable.
+ * The contract of the ModelArts-compatible dataset API: limits, enumerations and error codes, from
+ * the Huawei Cloud ModelArts API reference — "Adding Samples in Batches" (its tables 2–10 are
+ * cited as "table N" below), "Creating a Dataset", "Querying the Dataset List", "Querying the
+ * Sample List", "Deleting Samples in Batches", "Updating Sample Labels in Batches" — and its
+ * "Error Codes" page. Values marked *unverified* are Iris's choice, listed in docs/datasets.md and
+ * kept stable.
  */
-import { IrisError } from '../errors';
+import { IrisError, type ErrorKind } from '../errors';
 
-/** REFERENCE: dataset_name 1–100 chars of [A-Za-z0-9_-]; description 0–256 chars. */
+/** "Creating a Dataset": dataset_name 1–100 chars of [A-Za-z0-9_-]; description 0–256 chars. */
 export const DATASET_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 export const DESCRIPTION_MAX = 256;
-/** REFERENCE: dataset_type. */
+/** "Creating a Dataset": dataset_type. */
 export const DATASET_TYPES = [0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900] as const;
 
-/** Seed table 4: name 0–1024 chars without !<>=&"'. */
+/** Table 4: name 0–1024 chars without !<>=&"'. */
 export const SAMPLE_NAME_MAX = 1024;
 export const SAMPLE_NAME_FORBIDDEN = /[!<>="'&]/;
-/** Seed table 4: sample_type. */
+/** Table 4: sample_type. */
 export const SAMPLE_TYPES = [0, 1, 2, 4, 6, 9] as const;
-/** Seed table 4: encoding of text samples. */
+/** Table 4: encoding of text samples. */
 export const ENCODINGS = ['UTF-8', 'GBK', 'GB2312'] as const;
-/** Seed table 5: data_type (0 OBS is the only one Iris imports). */
+/** Table 5: data_type (0 OBS is the only one Iris imports). */
 export const DATA_SOURCE_TYPES = [0, 1, 2, 3, 4, 5, 6] as const;
-/** Seed table 8: label type codes. */
+/** Table 8: label type codes. */
 export const LABEL_TYPES = [0, 1, 100, 101, 102, 103, 200, 201, 202, 600] as const;
 export const DETECTION_LABEL = 1;
-/** Seed table 9: @modelarts:shape. */
+/** Table 9: @modelarts:shape. */
 export const SHAPES = ['bndbox', 'polygon', 'circle', 'line', 'dashed', 'point', 'polyline'] as const;
-/** Seed tables 9/10: hard reason ids. */
+/** Tables 9/10: hard reason ids. */
 export const HARD_REASON_MAX = 30;
-/** Seed table 9: keys a label property may carry. */
+/** Table 9: keys a label property may carry. */
 export const LABEL_PROPERTY_KEYS = [
   '@modelarts:content',
   '@modelarts:end_index',
@@ -44,7 +46,7 @@ export const LABEL_PROPERTY_KEYS = [
   '@modelarts:start_time',
   '@modelarts:to',
 ] as const;
-/** Seed table 2: to-be-confirmed labels exist for image classification and detection only. */
+/** Table 2: to-be-confirmed labels exist for image classification and detection only. */
 export const UNCHECK_LABEL_TYPES = [0, 1];
 
 /** Samples per add/delete/update request. *unverified*: Iris's limit. */
@@ -71,12 +73,12 @@ export const MAX_DECODE_BYTES = 32 * 1024 * 1024;
  * instead of failing in the object store.
  */
 export const MAX_OBJECT_KEY_BYTES = 1024;
-/** List paging (REFERENCE): limit 1–100, default 10. */
+/** List paging ("Querying the Sample List"): limit 1–100, default 10. */
 export const LIST_LIMIT_MAX = 100;
 export const LIST_LIMIT_DEFAULT = 10;
 
 /**
- * Stored sample states and the list filter values (REFERENCE: `__ALL__` labeled, `__NONE__`
+ * Stored sample states and the list filter values ("Querying the Sample List": `__ALL__` labeled, `__NONE__`
  * unlabeled, `__UNCHECK__` to be confirmed; the review states exist in ModelArts' team-labeling
  * workflow, which Iris does not run, so filtering by them returns nothing).
  */
@@ -98,7 +100,7 @@ export const SAMPLE_STATES = [
 ] as const;
 export const SAMPLE_USAGES = ['TRAIN', 'EVAL', 'TEST', 'INFERENCE'] as const;
 
-/** Error codes (REFERENCE "Known codes"; the others are *unverified* Iris choices). */
+/** Error codes (ModelArts "Error Codes": 0102, 0103, 0104, 0106, 4352; the others are *unverified* Iris choices). */
 export const CODES = {
   resourceNotFound: 'ModelArts.0102',
   duplicateName: 'ModelArts.0103',
@@ -124,3 +126,35 @@ export const datasetNotFound = (datasetId: string): IrisError =>
 
 export const badParam = (field: string, message: string): IrisError =>
   new IrisError('BAD_PARAM', `param ${field} invalid: ${message}`, { field, codes: { modelarts: CODES.badParam } });
+
+/**
+ * The code and HTTP status of each error kind (`{error_code: "ModelArts.xxxx", error_msg}`); the
+ * auth codes are the API gateway's (APIG.xxxx), as Huawei Cloud answers them in front of every
+ * service. Unverified choices are listed in the README's error table and kept stable.
+ */
+export const modelartsCodes: Record<ErrorKind, [string, number]> = {
+  AUTH_MISSING: ['APIG.1000', 401],
+  AUTH_INVALID: ['APIG.0301', 401],
+  AUTH_EXPIRED: ['APIG.0307', 401],
+  FORBIDDEN_PROJECT: ['ModelArts.0107', 403],
+  ROUTE_NOT_FOUND: ['APIG.0101', 404],
+  METHOD_NOT_ALLOWED: ['APIG.0101', 405],
+  BODY_NOT_JSON: ['ModelArts.0104', 400],
+  BODY_TOO_LARGE: ['ModelArts.0104', 413],
+  UNSUPPORTED_MEDIA_TYPE: ['ModelArts.0104', 415],
+  MISSING_PARAM: ['ModelArts.0104', 400],
+  BAD_PARAM: ['ModelArts.0104', 400],
+  PARAM_TOO_LONG: ['ModelArts.0104', 400],
+  IMAGE_EMPTY: ['ModelArts.0104', 400],
+  IMAGE_BASE64: ['ModelArts.0104', 400],
+  IMAGE_FORMAT: ['ModelArts.0104', 400],
+  IMAGE_TOO_LARGE: ['ModelArts.0104', 400],
+  IMAGE_DIMENSIONS: ['ModelArts.0104', 400],
+  IMAGE_ASPECT: ['ModelArts.0104', 400],
+  IMAGE_URL: ['ModelArts.0104', 400],
+  NOT_FOUND: ['ModelArts.0102', 404],
+  CONFLICT: ['ModelArts.0103', 400],
+  QUOTA: ['ModelArts.0106', 400],
+  RATE_LIMIT: ['APIG.0308', 429],
+  INTERNAL: ['ModelArts.0010', 500],
+};

@@ -45,8 +45,6 @@ const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /** ModelArts dataset ids look like "gfghHSokody6AJigS5A": 20 alphanumerics here. */
 export const newDatasetId = (): string => [...randomBytes(20)].map((b) => ALNUM[b % ALNUM.length]).join('');
 
-/** Vector table of a dataset's samples (dropped with the dataset; written by features that embed samples). */
-export const datasetVectorTable = (datasetId: string): string => `dataset_${datasetId}`;
 
 const toDataset = (i: Item): Dataset => ({
   projectId: String(i.projectId),
@@ -237,7 +235,6 @@ export async function purgeDataset(s: Stores, ds: Pick<Dataset, 'projectId' | 'd
     if (objects.length === 0) break;
     await s.objects.deleteMany(objects.map((o) => o.key));
   }
-  await s.vectors.drop(datasetVectorTable(ds.datasetId));
   await s.metadata.delete(datasetKeys.purge(ds.projectId, ds.datasetId));
   return true;
 }

@@ -1,5 +1,5 @@
 /**
- * One sample of an add-samples batch (seed 001 tables 4–10), validated on its own so that one bad
+ * One sample of an add-samples batch (ModelArts API reference, "Adding Samples in Batches", tables 4–10), validated on its own so that one bad
  * sample is reported in its result entry and never fails the others.
  */
 import { z } from 'zod';
@@ -50,7 +50,7 @@ export function checkFeature(shape: string, feature: unknown): string | null {
       const e = pts(2, false);
       if (e) return e;
       const [[x1, y1], [x2, y2]] = feature as number[][];
-      // Upper-left then lower-right, as the seed's example [[0,10],[50,95]] shows.
+      // Upper-left then lower-right, as the example of "Adding Samples in Batches" ([[0,10],[50,95]]) shows.
       return x1 < x2 && y1 < y2 ? null : 'bndbox is [upper-left, lower-right]: x1 < x2 and y1 < y2';
     }
     case 'polygon':

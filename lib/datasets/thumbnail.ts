@@ -6,7 +6,7 @@
  * guard (decodeSample), never through sharp directly.
  */
 import { IrisError, isIrisError } from '../errors';
-import { intakeImage, type DecodedImage, type ImageLimits } from '../images';
+import { contentTypeOf, intakeImage, type DecodedImage, type ImageLimits } from '../images';
 import type { Stores } from '../store/ports';
 import { CODES, IMAGE_SAMPLE_FORMATS, MAX_DECODE_BYTES, MAX_DECODE_PIXELS, MAX_OBJECT_KEY_BYTES } from './contract';
 import { objectKeyOf, thumbnailFolder } from './paths';
@@ -92,7 +92,7 @@ export async function thumbnailUrl(s: Stores, projectId: string, workPath: strin
         cause,
       });
     }
-    await s.objects.put(key, jpeg, { contentType: 'image/jpeg' });
+    await s.objects.put(key, jpeg, { contentType: contentTypeOf('jpeg') });
   }
   return s.objects.presignGet(key);
 }

@@ -1,10 +1,13 @@
 /**
- * Limits, defaults and error codes of the FRS-compatible face-set API
- * (../shared/REFERENCE.md "Face sets", seed 004 for update face). Codes the reference marks
- * as unverified are chosen here and documented in the API docs.
+ * The contract of the FRS-compatible face-set API: limits, defaults and error codes, from the
+ * Huawei Cloud Face Recognition Service (FRS) API reference — "Face Set Management" (Creating,
+ * Querying, Deleting a Face Set), "Face Resource Management" (Adding Faces, Querying Faces,
+ * Updating a Face (更新人脸), Deleting Faces, Batch Deleting Faces), "Face Search" and its "Error Codes" page.
+ * Codes that page leaves open are chosen here (marked *chosen*) and listed in docs/face-sets.md and the
+ * README's error table.
  */
-import { IrisError } from '../errors';
-import type { ImageLimits } from '../images';
+import { IrisError, type ErrorKind } from '../errors';
+import type { ImageLimits, ImageSourceSpec } from '../images';
 
 export const FACE_SET_NAME = /^[^\s/][^/]{0,63}$/;
 export const FACE_SET_NAME_MAX = 64;
@@ -44,6 +47,14 @@ export const IMAGE_LIMITS: ImageLimits = { formats: ['jpeg', 'png', 'bmp'], maxB
 /** base64 of an 8 MB image. */
 export const MAX_BASE64_CHARS = Math.ceil((8 * 1024 * 1024) / 3) * 4 + 64;
 export const MAX_URL_CHARS = 2048;
+/** FRS's image field: exactly one of `image_base64`, `image_url` (http(s), or s3:// read by `s3`) and a multipart `image_file`. */
+export const imageSource = (s3?: (url: string) => Promise<Buffer>): ImageSourceSpec => ({
+  limits: IMAGE_LIMITS,
+  base64: { field: 'image_base64', maxChars: MAX_BASE64_CHARS },
+  url: { field: 'image_url', maxLength: MAX_URL_CHARS, s3 },
+  file: { field: 'image_file' },
+  choose: 'one',
+});
 
 export const frsError = {
   setNotFound: (name: string) => new IrisError('NOT_FOUND', `face set ${name} does not exist`, { codes: { frs: 'FRS.0302' }, status: 400 }),
@@ -67,4 +78,36 @@ export const frsError = {
   batchMatchedNothing: () => new IrisError('NOT_FOUND', 'no face matched the filter', { codes: { frs: 'FRS.0407' }, status: 400 }),
   badParam: (field: string, message: string) => new IrisError('BAD_PARAM', `${field}: ${message}`, { field }),
   missingParam: (field: string, message: string) => new IrisError('MISSING_PARAM', `${field}: ${message}`, { field }),
+};
+
+/**
+ * FRS error codes (`{error_code: "FRS.xxxx", error_msg}` with an HTTP status, FRS API reference
+ * "Error Codes") for each error kind; a thrower names a more specific one (FRS.0302, …) through
+ * `frsError`. FRS.0020 for an unknown route is *chosen*.
+ */
+export const frsCodes: Record<ErrorKind, [string, number]> = {
+  AUTH_MISSING: ['FRS.0010', 400],
+  AUTH_INVALID: ['FRS.0002', 403],
+  AUTH_EXPIRED: ['FRS.0002', 403],
+  FORBIDDEN_PROJECT: ['FRS.0028', 403],
+  ROUTE_NOT_FOUND: ['FRS.0020', 404],
+  METHOD_NOT_ALLOWED: ['FRS.0020', 405],
+  BODY_NOT_JSON: ['FRS.0014', 400],
+  BODY_TOO_LARGE: ['FRS.0017', 400],
+  UNSUPPORTED_MEDIA_TYPE: ['FRS.0014', 400],
+  MISSING_PARAM: ['FRS.0011', 400],
+  BAD_PARAM: ['FRS.0012', 400],
+  PARAM_TOO_LONG: ['FRS.0012', 400],
+  IMAGE_EMPTY: ['FRS.0011', 400],
+  IMAGE_BASE64: ['FRS.0015', 400],
+  IMAGE_FORMAT: ['FRS.0016', 400],
+  IMAGE_TOO_LARGE: ['FRS.0013', 400],
+  IMAGE_DIMENSIONS: ['FRS.0013', 400],
+  IMAGE_ASPECT: ['FRS.0013', 400],
+  IMAGE_URL: ['FRS.0022', 400],
+  NOT_FOUND: ['FRS.0302', 400],
+  CONFLICT: ['FRS.0301', 400],
+  QUOTA: ['FRS.0306', 403],
+  RATE_LIMIT: ['FRS.0033', 429],
+  INTERNAL: ['FRS.0018', 500],
 };

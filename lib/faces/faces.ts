@@ -16,9 +16,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { DecodedImage } from '../images';
+import { contentTypeOf, extensionOf } from '../images/formats';
 import { faceSetKeys } from '../store/keys';
-import { sqlString } from '../store/lancedb';
-import type { Item, Stores, TransactOp, VectorTable } from '../store/ports';
+import type { Item, Stores, TransactOp, VectorTable, VectorFilter } from '../store/ports';
 import { queryAll } from '../store/query';
 import { runWrite } from '../store/write';
 import type { FaceModel } from '../vision/face-model';
@@ -26,7 +26,7 @@ import { EXTERNAL_IMAGE_ID, FACES_PER_TRANSACTION, QUERY_WINDOW, frsError } from
 import { detectFaces } from './detect';
 import { faceObjectPrefix, faceTable, faceTableName, getFaceSet, shortId, type FaceSet } from './face-sets';
 import { checkFields, checkValue, columnValue, isNumeric, toColumns, type FieldValue } from './fields';
-import { filterToSql } from './filter';
+import { parseFaceFilter } from './filter';
 import { similarityOf } from './similarity';
 
 export interface BoundingBox {
@@ -63,7 +63,6 @@ export function checkExternalImageId(id: unknown, fallback: () => string = () =>
   return id;
 }
 
-const EXT: Record<string, string> = { jpeg: 'jpg', png: 'png', bmp: 'bmp' };
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** An FRS-style id of `length` letters and digits, derived from `seed`. */
@@ -110,7 +109,7 @@ export async function addFaces(
   const seed = `${set.faceSetId}/${digest}/${externalImageId}/${JSON.stringify(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b)))}`;
 
   return runWrite(s, { deadline: p.deadline }, async (w) => {
-    const imageKey = `${faceObjectPrefix(set)}${w.id}.${EXT[p.image.format] ?? 'img'}`;
+    const imageKey = `${faceObjectPrefix(set)}${w.id}.${extensionOf(p.image.format)}`;
     const records = faces.map((f, i) => {
       const faceId = derivedId(`${seed}/${i}`, 8);
       return {
@@ -120,7 +119,7 @@ export async function addFaces(
         descriptor: f.descriptor,
       };
     });
-    await w.putObject(imageKey, p.image.bytes, { contentType: `image/${p.image.format}` });
+    await w.putObject(imageKey, p.image.bytes, { contentType: contentTypeOf(p.image.format) });
     await w.putRows(
       faceTableName(set),
       records.map((r) => ({
@@ -206,7 +205,7 @@ export interface SearchParams {
 export async function searchFaces(s: Stores, model: FaceModel | null, p: SearchParams): Promise<Record<string, unknown>> {
   const set = await getFaceSet(s, p.projectId, p.name);
   const table = await faceTable(s, set);
-  const where = p.filter ? filterToSql(p.filter, set.schema) : undefined;
+  const where = p.filter ? parseFaceFilter(p.filter, set.schema) : undefined;
   const sort = checkSort(set, p.sort);
   if (p.returnFields) {
     for (const f of p.returnFields) if (!set.schema.some((x) => x.key === f)) throw frsError.badParam('return_fields', `unknown field ${f}`);
@@ -307,7 +306,7 @@ export async function updateFace(
   if (!updated) throw frsError.faceNotFound();
   const table = await faceTable(s, set);
   const columns = { ...(externalImageId ? { external_image_id: externalImageId } : {}), ...(merged ? toColumns(set.schema, merged) : {}) };
-  await table.updateWhere(`id = ${sqlString(rowIdOfItem(updated))}`, columns);
+  await table.updateWhere({ eq: { id: rowIdOfItem(updated) } }, columns);
   return { face_number: 1, ...setRef(set) };
 }
 
@@ -323,16 +322,14 @@ export async function deleteFaces(s: Stores, p: { projectId: string; name: strin
   if ('faceId' in by) {
     ids = [by.faceId];
   } else {
-    let where: string;
-    if ('externalImageId' in by) where = `external_image_id = ${sqlString(checkExternalImageId(by.externalImageId))}`;
-    else if ('filter' in by) where = filterToSql(by.filter, set.schema);
+    let where: VectorFilter;
+    if ('externalImageId' in by) where = { eq: { external_image_id: checkExternalImageId(by.externalImageId) } };
+    else if ('filter' in by) where = parseFaceFilter(by.filter, set.schema);
     else {
       const spec = set.schema.find((f) => f.key === by.field);
       if (!spec) throw frsError.badParam(by.field, 'not a field of the face set');
       const raw = spec.type === 'boolean' ? (by.value === 'true' ? true : by.value === 'false' ? false : by.value) : by.value;
-      const v = checkValue(spec, raw);
-      const c = columnValue(v);
-      where = `${spec.column} = ${typeof c === 'string' ? sqlString(c) : String(c)}`;
+      where = { eq: { [spec.column]: columnValue(checkValue(spec, raw)) } };
     }
     ids = [...new Set((await table.scan({ where, select: ['id'] })).map((r) => faceOfRow(r.id as string).faceId).filter((id) => id !== ''))];
   }
@@ -373,7 +370,7 @@ async function deleteFaceItems(s: Stores, set: FaceSet, ids: string[]): Promise<
 
 async function dropUnreferencedImages(s: Stores, table: VectorTable, imageKeys: string[]): Promise<void> {
   for (const key of imageKeys) {
-    if ((await table.count(`image_key = ${sqlString(key)}`)) === 0) await s.objects.delete(key);
+    if ((await table.count({ eq: { image_key: key } })) === 0) await s.objects.delete(key);
   }
 }
 

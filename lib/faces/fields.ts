@@ -54,7 +54,7 @@ export function checkValue(spec: FieldSpec, value: unknown): FieldValue {
       return value;
     case 'integer':
     case 'long': {
-      // FRS clients send longs as JSON numbers or as digit strings (seed 004: "id": "300018629384756").
+      // FRS clients send longs as JSON numbers or as digit strings (the example of the FRS API reference "Updating a Face": "id": "300018629384756").
       const n = typeof value === 'string' && /^-?\d{1,19}$/.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n)) throw frsError.fieldType(key, `expected an ${type}`);
       if (type === 'integer' && (n < INT32[0] || n > INT32[1])) throw frsError.fieldType(key, 'integer out of range');
@@ -105,17 +105,4 @@ export const columnValue = (v: FieldValue): string | number => (typeof v === 'bo
 /** Columns of a face's row (absent fields are null). */
 export function toColumns(schema: FieldSchema, values: Record<string, FieldValue>): Record<string, string | number | null> {
   return Object.fromEntries(schema.map((f) => [f.column, values[f.key] === undefined ? null : columnValue(values[f.key])]));
-}
-
-/** A row's fields back in the API's shape, optionally only some. */
-export function fromColumns(schema: FieldSchema, row: Record<string, unknown>, only?: string[]): Record<string, FieldValue> {
-  const out: Record<string, FieldValue> = {};
-  for (const f of schema) {
-    if (only && !only.includes(f.key)) continue;
-    const v = row[f.column];
-    if (v === null || v === undefined) continue;
-    const n = typeof v === 'bigint' ? Number(v) : (v as FieldValue);
-    out[f.key] = f.type === 'boolean' ? n === 1 : n;
-  }
-  return out;
 }

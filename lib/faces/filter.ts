@@ -1,5 +1,5 @@
 /**
- * FRS filter expressions → LanceDB SQL `where` predicates over the face table's columns.
+ * FRS filter expressions → typed filters (lib/store/filter.ts) over the face table's columns.
  *
  *   expr   := or
  *   or     := and (('||' | 'OR') and)*
@@ -10,12 +10,12 @@
  *   range  := ('[' | '{') (number | '*') 'TO' (number | '*') (']' | '}')   — [] inclusive, {} exclusive
  *
  * Fields are the face set's external fields plus `external_image_id`. Every literal is checked
- * against the field's type and rendered by this module (strings through sqlString), so a
- * filter can never inject SQL.
+ * against the field's type and becomes a typed value (booleans as their stored 0/1); the vector
+ * adapter renders the result, so a filter can never inject a query.
  */
-import { sqlString } from '../store/lancedb';
+import type { VectorFilter, VectorScalar } from '../store/ports';
 import { frsError } from './contract';
-import { checkValue, isNumeric, type FieldSchema, type FieldSpec } from './fields';
+import { checkValue, columnValue, isNumeric, type FieldSchema, type FieldSpec } from './fields';
 
 type Token =
   | { t: 'op'; v: '&&' | '||' | '!' | '(' | ')' | ':' | '[' | ']' | '{' | '}' }
@@ -66,11 +66,11 @@ class Parser {
     private readonly schema: FieldSchema,
   ) {}
 
-  parse(): string {
+  parse(): VectorFilter {
     if (this.tokens.length === 0) throw bad('empty filter');
-    const sql = this.or();
+    const filter = this.or();
     if (this.pos < this.tokens.length) throw bad(`unexpected "${this.tokens[this.pos].v}"`);
-    return sql;
+    return filter;
   }
 
   private peek(): Token | undefined {
@@ -89,30 +89,29 @@ class Parser {
     this.pos++;
   }
 
-  private or(): string {
-    const parts = [this.and()];
-    while (this.isOp('||') || this.isWord('OR')) {
-      this.pos++;
-      parts.push(this.and());
-    }
-    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  private or(): VectorFilter {
+    return this.chain('||', 'OR', () => this.and(), (or) => ({ or }));
   }
 
-  private and(): string {
-    const parts = [this.unary()];
-    while (this.isOp('&&') || this.isWord('AND')) {
-      this.pos++;
-      parts.push(this.unary());
-    }
-    return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+  private and(): VectorFilter {
+    return this.chain('&&', 'AND', () => this.unary(), (and) => ({ and }));
   }
 
-  private unary(): string {
+  /** `next (op next)*`, one operand as itself. */
+  private chain(op: '||' | '&&', word: 'OR' | 'AND', next: () => VectorFilter, combine: (parts: VectorFilter[]) => VectorFilter): VectorFilter {
+    const parts = [next()];
+    while (this.isOp(op) || this.isWord(word)) {
+      this.pos++;
+      parts.push(next());
+    }
+    return parts.length === 1 ? parts[0] : combine(parts);
+  }
+
+  private unary(): VectorFilter {
     if (this.isOp('!') || this.isWord('NOT')) {
       this.pos++;
-      const inner = this.unary();
-      // NOT over a NULL comparison is NULL (false); a face without the field matches "!f:x".
-      return `(NOT coalesce(${inner}, false))`;
+      // A face without the field matches "!f:x" (`not` is true wherever its filter is not).
+      return { not: this.unary() };
     }
     if (this.isOp('(')) {
       this.pos++;
@@ -123,7 +122,7 @@ class Parser {
     return this.term();
   }
 
-  private term(): string {
+  private term(): VectorFilter {
     const name = this.peek();
     if (!name || name.t !== 'word') throw bad(`expected a field name${name ? ` before "${name.v}"` : ' at the end'}`);
     this.pos++;
@@ -134,10 +133,10 @@ class Parser {
     const v = this.peek();
     if (!v || v.t === 'op') throw bad(`expected a value for ${spec.key}`);
     this.pos++;
-    return `(${spec.column} = ${literal(spec, v)})`;
+    return { eq: { [spec.column]: literal(spec, v) } };
   }
 
-  private range(spec: FieldSpec): string {
+  private range(spec: FieldSpec): VectorFilter {
     if (!isNumeric(spec.type)) throw bad(`ranges apply to numeric fields only (${spec.key} is ${spec.type})`);
     const lowInclusive = this.isOp('[');
     this.pos++;
@@ -149,22 +148,23 @@ class Parser {
     if (!close || close.t !== 'op' || (close.v !== ']' && close.v !== '}')) throw bad('expected "]" or "}" closing a range');
     this.pos++;
     const highInclusive = close.v === ']';
-    const parts: string[] = [];
-    if (low !== null) parts.push(`${spec.column} ${lowInclusive ? '>=' : '>'} ${low}`);
-    if (high !== null) parts.push(`${spec.column} ${highInclusive ? '<=' : '<'} ${high}`);
-    return parts.length ? `(${parts.join(' AND ')})` : `(${spec.column} IS NOT NULL)`;
+    // No bounds ([* TO *]): every face that has the field.
+    const bounds: { gt?: number; gte?: number; lt?: number; lte?: number } = {};
+    if (low !== null) bounds[lowInclusive ? 'gte' : 'gt'] = low;
+    if (high !== null) bounds[highInclusive ? 'lte' : 'lt'] = high;
+    return { range: { [spec.column]: bounds } };
   }
 
-  private bound(spec: FieldSpec): string | null {
+  private bound(spec: FieldSpec): number | null {
     const t = this.peek();
     if (!t || t.t !== 'word') throw bad(`expected a number or * in the range of ${spec.key}`);
     this.pos++;
     if (t.v === '*') return null;
-    return literal(spec, t);
+    return literal(spec, t) as number; // a numeric field's value (range() checked the type)
   }
 }
 
-function literal(spec: FieldSpec, tok: Token): string {
+function literal(spec: FieldSpec, tok: Token): VectorScalar {
   const raw = tok.v;
   let value: unknown = raw;
   if (tok.t === 'word') {
@@ -172,16 +172,14 @@ function literal(spec: FieldSpec, tok: Token): string {
     else if (isNumeric(spec.type)) value = raw.trim() === '' ? raw : Number(raw);
   }
   try {
-    const v = checkValue(spec, value);
-    if (typeof v === 'string') return sqlString(v);
-    if (typeof v === 'boolean') return v ? '1' : '0'; // stored as 0/1 (fields.ts)
-    return String(v);
+    return columnValue(checkValue(spec, value)); // booleans as their stored 0/1
+
   } catch {
     throw bad(`"${raw}" is not a ${spec.type} value for ${spec.key}`);
   }
 }
 
-/** Translates a filter into a SQL predicate (throws BAD_PARAM / FRS.0012 when it does not parse). */
-export function filterToSql(filter: string, schema: FieldSchema): string {
+/** Translates a filter into a typed filter over the face table (throws BAD_PARAM / FRS.0012 when it does not parse). */
+export function parseFaceFilter(filter: string, schema: FieldSchema): VectorFilter {
   return new Parser(tokenize(filter), schema).parse();
 }

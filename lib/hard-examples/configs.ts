@@ -8,16 +8,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { config } from '../config';
 import { getDataset } from '../datasets/datasets';
-import { CODES } from '../datasets/contract';
 import { IrisError } from '../errors';
 import { datasetKeys } from '../store/keys';
 import type { Item, MetadataStore } from '../store/ports';
 import { queryAll } from '../store/query';
+import { configNotFound, type ModelAlgorithm } from './contract';
 
-export const MODEL_ALGORITHMS = ['image_classification', 'object_detection'] as const;
-export type ModelAlgorithm = (typeof MODEL_ALGORITHMS)[number];
-/** Upload quota bounds. *unverified*: Iris's choice. */
-export const MAX_DATA_COUNT = 1_000_000;
+export { MAX_DATA_COUNT, MODEL_ALGORITHMS, configNotFound, type ModelAlgorithm } from './contract';
 
 export interface HardSampleConfig {
   projectId: string;
@@ -48,9 +45,6 @@ export interface HardSampleConfigInput {
   model_name: string;
   setting_config?: { thr?: number };
 }
-
-export const configNotFound = (configId: string) =>
-  new IrisError('NOT_FOUND', `hard sample config ${configId} does not exist`, { codes: { modelarts: CODES.resourceNotFound }, status: 404 });
 
 const toConfig = (i: Item): HardSampleConfig => ({
   projectId: String(i.projectId),

@@ -6,7 +6,7 @@
  * the ledger records as a permanent failure while the object stays in place for inspection.
  */
 import { IrisError } from '../errors';
-import type { IngestObject } from '../ingest/ledger';
+import type { IngestObject } from '../ingest/port';
 import type { Stores } from '../store/ports';
 import { getConfig } from './configs';
 import { HARD_EXAMPLE_IMPORTER } from './names';

@@ -7,15 +7,15 @@
  */
 import sharp from 'sharp';
 import { getDataset } from '../datasets/datasets';
-import { CODES } from '../datasets/contract';
 import { hardExampleFolder } from '../datasets/paths';
 import { putSample, type StoredSample } from '../datasets/samples';
-import { IrisError } from '../errors';
+import { contentTypeOf } from '../images/formats';
 import { sniffFormat } from '../images/sniff';
 import { checkNv21, nv21ToJpeg, type ChromaOrder } from '../images/nv21';
 import type { Stores } from '../store/ports';
 import { releaseUpload, reserveUpload, type HardSampleConfig } from './configs';
-import { badParam, hardExampleFileName } from './names';
+import { badParam, notJpeg, quotaUsedUp } from './contract';
+import { hardExampleFileName } from './names';
 
 export type Frame =
   | { format: 'nv21' | 'nv12'; bytes: Buffer; width: number; height: number }
@@ -26,14 +26,13 @@ export interface HardExampleUpload {
   modelName: string;
   cameraName: string;
   frame: Frame;
-  /** Optional metadata the device sends along (seed 001 table 10). */
+  /** Optional metadata the device sends along (ModelArts "Adding Samples in Batches", table 10: hard-example attributes). */
   hardCoefficient?: number;
   hardReasons?: number[];
 }
 
 async function toJpeg(frame: Frame): Promise<{ jpeg: Buffer; width?: number; height?: number }> {
   if (frame.format === 'jpeg') {
-    const notJpeg = () => new IrisError('IMAGE_FORMAT', 'the object is not a JPEG', { field: 'frame', codes: { modelarts: CODES.badParam } });
     if (sniffFormat(frame.bytes) !== 'jpeg') throw notJpeg();
     const meta = await sharp(frame.bytes).metadata().catch(() => null);
     if (!meta?.width || !meta.height) throw notJpeg();
@@ -53,13 +52,13 @@ export async function acceptHardExample(s: Stores, c: HardSampleConfig, u: HardE
   const { jpeg, width, height } = await toJpeg(u.frame);
   const count = await reserveUpload(s.metadata, c);
   if (count === null) {
-    throw new IrisError('QUOTA', `the hard-example quota of ${c.dataCount} uploads is used up (datacur_count ≥ data_count)`, { codes: { modelarts: CODES.quota } });
+    throw quotaUsedUp(c.dataCount);
   }
   try {
     const sample = await putSample(s, ds, {
       path: `${hardExampleFolder(ds.workPath, ds.datasetId)}${file}`,
       bytes: jpeg,
-      contentType: 'image/jpeg',
+      contentType: contentTypeOf('jpeg'),
       owned: true,
       sampleType: 0,
       labels: [],

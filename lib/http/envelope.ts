@@ -5,13 +5,10 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { IrisError, type ErrorKind, type Family } from '../errors';
-import { baiduCodes } from './families/baidu';
-import { frsCodes } from './families/frs';
-import { modelartsCodes } from './families/modelarts';
-import { predictCodes } from './families/predict';
-
-/** HTTP status of each FRS code in the family table (codes an operation passes explicitly default to 400). */
-const FRS_STATUS = new Map<string, number>(Object.values(frsCodes).filter(([, st]) => st !== 404 && st !== 405));
+import { baiduEnvelope } from './families/baidu';
+import { frsEnvelope } from './families/frs';
+import { modelartsEnvelope } from './families/modelarts';
+import { predictEnvelope } from './families/predict';
 
 export const JSON_HEADERS = { 'content-type': 'application/json;charset=utf-8' } as const;
 
@@ -58,28 +55,25 @@ function statusFor(kind: ErrorKind): number {
   }
 }
 
+/** The envelope builder of each family whose codes live in its contract module (lib/{search,faces,datasets}/contract.ts). */
+const FAMILY_ENVELOPES: Record<'baidu' | 'frs' | 'modelarts' | 'predict', (err: IrisError, message: string, logId: number) => { status: number; body: unknown }> = {
+  baidu: baiduEnvelope,
+  frs: frsEnvelope,
+  modelarts: modelartsEnvelope,
+  predict: predictEnvelope,
+};
+
 export function errorEnvelope(family: Family, error: unknown, ctx: EnvelopeContext): APIGatewayProxyStructuredResultV2 {
   const err = toIrisError(error);
   const message = err.kind === 'INTERNAL' ? INTERNAL_MESSAGE : err.message;
   const headers = { 'x-request-id': ctx.requestId };
   switch (family) {
-    case 'baidu': {
-      const code = Number(err.codes.baidu ?? baiduCodes[err.kind]);
-      // Baidu answers HTTP 200 with the error in the body; its SDKs rely on that.
-      return json(200, { error_code: code, error_msg: message, log_id: ctx.logId }, headers);
-    }
-    case 'frs': {
-      const [code, status] = frsCodes[err.kind];
-      const wire = String(err.codes.frs ?? code);
-      return json(err.status ?? FRS_STATUS.get(wire) ?? status, { error_code: wire, error_msg: message }, headers);
-    }
-    case 'modelarts': {
-      const [code, status] = modelartsCodes[err.kind];
-      return json(err.status ?? status, { error_code: err.codes.modelarts ?? code, error_msg: message }, headers);
-    }
+    case 'baidu':
+    case 'frs':
+    case 'modelarts':
     case 'predict': {
-      const code = Number(err.codes.predict ?? predictCodes[err.kind]);
-      return json(err.kind === 'INTERNAL' ? 500 : 200, { code, message }, headers);
+      const { status, body } = FAMILY_ENVELOPES[family](err, message, ctx.logId);
+      return json(status, body, headers);
     }
     case 'oauth': {
       // OAuth 2.0 token endpoint errors (RFC 6749 §5.2), as Baidu's token endpoint answers them.

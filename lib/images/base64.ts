@@ -114,3 +114,20 @@ function describeBadCharacter(s: string): string {
   const name = printable ? `"${bad}"` : `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   return `invalid character ${name}`;
 }
+
+const STRICT_BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
+const STRICT_BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Decodes the base64 of a file of any kind (ModelArts sample `data`), stricter than an image
+ * field: whitespace is dropped and the standard or the URL-safe alphabet accepted, nothing else is
+ * repaired. Returns null when the text is not base64 (the caller words the refusal); the bytes
+ * are returned as given, never looked at. A `data:` header is the caller's to refuse first
+ * (hasDataUrlHeader).
+ */
+export function decodeBase64Data(input: string): Buffer | null {
+  const text = input.replace(/\s+/g, '');
+  if (STRICT_BASE64.test(text)) return Buffer.from(text, 'base64');
+  if (STRICT_BASE64URL.test(text)) return Buffer.from(text, 'base64url');
+  return null;
+}

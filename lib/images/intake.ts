@@ -6,9 +6,11 @@
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import { IrisError } from '../errors';
 import { decodeBmp, readBmpHeader } from './bmp';
+import type { StoredImageFormat } from './formats';
 import { sniffFormat } from './sniff';
 
-export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'gif' | 'webp';
+/** The formats an image field may accept: those of the format table (lib/images/formats.ts). */
+export type ImageFormat = StoredImageFormat;
 
 export interface ImageLimits {
   /** Accepted formats. */

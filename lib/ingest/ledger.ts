@@ -10,22 +10,12 @@
  */
 import { IrisError } from '../errors';
 import { ingestStatusPartition, keys } from '../store/keys';
-import type { ObjectHead, Stores } from '../store/ports';
+import type { Stores } from '../store/ports';
+import type { Importer } from './port';
 import { TTL_ATTRIBUTE } from '../store/table';
 import { PREFIX } from '../deploy/types';
 
-export interface IngestObject {
-  bucketKey: string;
-  projectId: string;
-  importer: string;
-  /** Key part after `ingest/{project}/{importer}/`. */
-  rest: string;
-  etag: string;
-  size: number;
-  head: ObjectHead;
-}
-
-export type Importer = (obj: IngestObject, stores: Stores) => Promise<Record<string, unknown> | void>;
+export type { Importer, IngestObject } from './port';
 
 export interface IngestRecordInput {
   bucket: string;

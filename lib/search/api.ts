@@ -3,9 +3,11 @@
  * take the stores and (for add / search) the kind's engine as arguments.
  */
 import { IrisError } from '../errors';
+import { readImageSource } from '../images';
 import type { Stores } from '../store/ports';
+import { imageSource, type Operation } from './contract';
 import type { LibraryKind, SearchEngine } from './engine';
-import { addImage, deleteImages, loadImage, locate, requireImage, searchImages, updateImage, type Labels } from './images';
+import { addImage, deleteImages, locate, requireImage, searchImages, updateImage, type Labels } from './images';
 import { getLibrary } from './library';
 import { checkBrief, checkUrl, parseClassId, parseContSign, parseContSignList, parseTagLogic, parseTags, parseWindow } from './params';
 import type { AddInput, DeleteInput, SearchInput, UpdateInput } from './schema';
@@ -15,6 +17,9 @@ function labelsOf(kind: LibraryKind, input: { tags?: string; class_id1?: string;
   if (kind === 'product') return { classId1: parseClassId(input.class_id1, 'class_id1'), classId2: parseClassId(input.class_id2, 'class_id2') };
   return { tags: parseTags(input.tags) };
 }
+
+/** Decodes the request's image (lib/images/source.ts, Baidu's field); null when neither `image` nor `url` is given. */
+const loadImage = (input: { image?: string; url?: string }, kind: LibraryKind, op: Operation) => readImageSource(imageSource(kind, op), input);
 
 const checkSource = (input: { url?: string }) => {
   if (input.url !== undefined) checkUrl(input.url);

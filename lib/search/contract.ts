@@ -1,15 +1,19 @@
 /**
- * Constants of the Baidu-compatible image-search API, from seeds/003 (same-image, similar,
- * product, picture book, fabric) and ../shared/REFERENCE.md (paths, codes, capacity).
+ * The contract of the Baidu-compatible image-search API: paths, limits and error codes, from the
+ * Baidu AI open platform's image search API documentation (图像搜索: 相同图片搜索, 相似图片搜索,
+ * 商品图片搜索, 绘本图片搜索, 面料图片搜索 — 入库, 检索, 更新, 删除), its "error codes" (错误码)
+ * page and the official SDKs (npm `baidu-aip-sdk`, `AipImageSearch`). docs/image-search.md
+ * states them for readers.
  */
-import type { ImageLimits } from '../images';
+import type { ErrorKind } from '../errors';
+import type { ImageLimits, ImageSourceSpec } from '../images';
 import type { LibraryKind } from './engine';
 
 export const LIBRARY_KINDS: readonly LibraryKind[] = ['same_hq', 'similar', 'product', 'picturebook', 'materiel'];
 
 export type Operation = 'add' | 'search' | 'update' | 'delete';
 
-/** REST path prefix of each kind (REFERENCE.md); the operation name follows. */
+/** REST path prefix of each kind (as the official SDKs call them); the operation name follows. */
 export const KIND_PATHS: Record<LibraryKind, string> = {
   same_hq: '/rest/2.0/realtime_search/same_hq',
   similar: '/rest/2.0/image-classify/v1/realtime_search/similar',
@@ -28,9 +32,8 @@ export function kindOfPath(path: string | undefined): LibraryKind | null {
   return m ? (m[1] as LibraryKind) : null;
 }
 
-/** "建库": a new library holds 500,000 images; capacity grows in 500,000 steps on request. */
+/** "建库": a new library holds 500,000 images (a larger capacity is given when the library is provisioned). */
 export const DEFAULT_CAPACITY = 500_000;
-export const CAPACITY_STEP = 500_000;
 /** Generous ceiling on one library, so a typo cannot provision a billion rows. */
 export const MAX_CAPACITY = 100_000_000;
 
@@ -66,7 +69,7 @@ const limits = (minSide: number, maxAspect?: number): ImageLimits => ({
 });
 
 /**
- * Per-kind image limits of the seed. The fabric kind has no table of its own in the seed; it
+ * Per-kind image limits of Baidu's image search docs. The fabric kind has no table of its own there; it
  * follows the similar kind, which it is built on. Delete by image only needs to recognise the
  * image, so it checks format and size, not the pixel bounds.
  */
@@ -85,6 +88,14 @@ export function imageLimits(kind: LibraryKind, op: Operation): ImageLimits {
   }
 }
 
+/** Baidu's image field: base64 `image` (≤ 4 MB) wins over `url` (≤ 1024 bytes), under the kind's and operation's limits. */
+export const imageSource = (kind: LibraryKind, op: Operation): ImageSourceSpec => ({
+  limits: imageLimits(kind, op),
+  base64: { field: 'image', maxChars: MAX_BASE64_BYTES },
+  url: { field: 'url', maxLength: MAX_URL_BYTES },
+  choose: 'first',
+});
+
 /**
  * Row count past which the maintenance job gives a library's vector table an ANN index (exact
  * search below it). Measured on 2 cores with 1280-d rows: an exact search takes ~40–70 ms at
@@ -98,3 +109,56 @@ export const ANN_INDEX_MIN_ROWS = 20_000;
  */
 export const ANN_NPROBES = 32;
 export const ANN_REFINE_FACTOR = 4;
+
+/**
+ * Error codes of the Baidu AI open platform (错误码): `{error_code, error_msg, log_id}` answered
+ * with HTTP 200, as Baidu does (its SDKs read the body, not the status).
+ */
+export const BAIDU = {
+  UNSUPPORTED_METHOD: 3,
+  INVALID_PARAMETER: 100,
+  NO_PERMISSION: 6,
+  TOKEN_INVALID: 110,
+  TOKEN_EXPIRED: 111,
+  QPS_LIMIT: 18,
+  TOTAL_QUOTA: 19,
+  LIBRARY_NOT_CREATED: 216017,
+  PARAM_INVALID: 216100,
+  PARAM_MISSING: 216101,
+  PARAM_TOO_LONG: 216103,
+  IMAGE_EMPTY: 216200,
+  IMAGE_FORMAT: 216201,
+  IMAGE_SIZE: 216202,
+  IMAGE_BASE64: 216203,
+  RECOGNITION_ERROR: 216630,
+  ITEM_EXISTS: 216681,
+  INTERNAL: 282000,
+} as const;
+
+/** The code of each error kind; a thrower may name a more specific one (e.g. 216681). */
+export const baiduCodes: Record<ErrorKind, number> = {
+  AUTH_MISSING: BAIDU.TOKEN_INVALID,
+  AUTH_INVALID: BAIDU.TOKEN_INVALID,
+  AUTH_EXPIRED: BAIDU.TOKEN_EXPIRED,
+  FORBIDDEN_PROJECT: BAIDU.NO_PERMISSION,
+  ROUTE_NOT_FOUND: BAIDU.UNSUPPORTED_METHOD, // "Unsupported openapi method" (*chosen*: not documented for unknown paths)
+  METHOD_NOT_ALLOWED: BAIDU.UNSUPPORTED_METHOD,
+  BODY_NOT_JSON: BAIDU.PARAM_INVALID,
+  BODY_TOO_LARGE: BAIDU.IMAGE_SIZE,
+  UNSUPPORTED_MEDIA_TYPE: BAIDU.PARAM_INVALID,
+  MISSING_PARAM: BAIDU.PARAM_MISSING,
+  BAD_PARAM: BAIDU.PARAM_INVALID,
+  PARAM_TOO_LONG: BAIDU.PARAM_TOO_LONG,
+  IMAGE_EMPTY: BAIDU.IMAGE_EMPTY,
+  IMAGE_BASE64: BAIDU.IMAGE_BASE64,
+  IMAGE_FORMAT: BAIDU.IMAGE_FORMAT,
+  IMAGE_TOO_LARGE: BAIDU.IMAGE_SIZE,
+  IMAGE_DIMENSIONS: BAIDU.IMAGE_SIZE,
+  IMAGE_ASPECT: BAIDU.IMAGE_SIZE,
+  IMAGE_URL: BAIDU.PARAM_INVALID,
+  NOT_FOUND: BAIDU.PARAM_INVALID,
+  CONFLICT: BAIDU.ITEM_EXISTS,
+  QUOTA: BAIDU.TOTAL_QUOTA,
+  RATE_LIMIT: BAIDU.QPS_LIMIT,
+  INTERNAL: BAIDU.INTERNAL,
+};

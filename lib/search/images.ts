@@ -18,21 +18,14 @@
  * filter columns. Delete runs in reverse: item (+count) first, then rows, then objects.
  */
 import { IrisError } from '../errors';
-import { decodeBase64Image, fetchImage, intakeImage, type DecodedImage } from '../images';
+import { contentTypeOf, extensionOf, type DecodedImage } from '../images';
 import { libraryKeys } from '../store/keys';
-import { sqlString } from '../store/lancedb';
-import type { Item, Stores, VectorRow, VectorTable } from '../store/ports';
+import type { Item, Stores, VectorFilter, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
-import { ANN_NPROBES, ANN_REFINE_FACTOR, MAX_BASE64_BYTES, MAX_URL_BYTES, RESULT_WINDOW, imageLimits, type Operation } from './contract';
-import type { Candidate, LibraryKind, SearchEngine } from './engine';
+import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
+import type { Candidate, SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
-
-/** The image of a request: `image` (base64) wins over `url`. */
-export interface ImageSource {
-  image?: string;
-  url?: string;
-}
 
 /** Filter labels of an image: up to two tags, or the product class ids. */
 export interface Labels {
@@ -60,25 +53,8 @@ export interface SearchResult {
   has_more: boolean;
 }
 
-const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', bmp: 'image/bmp', gif: 'image/gif', webp: 'image/webp' } as const;
-const EXTENSIONS = { jpeg: 'jpg', png: 'png', bmp: 'bmp', gif: 'gif', webp: 'webp' } as const;
-
 /** Ceiling on nearest neighbours fetched per query vector. */
 const MAX_NEIGHBOURS = 10_000;
-
-/** Decodes the request's image: base64 `image` first, else `url`; null when neither is given. */
-export async function loadImage(src: ImageSource, kind: LibraryKind, op: Operation): Promise<DecodedImage | null> {
-  const limits = imageLimits(kind, op);
-  if (src.image !== undefined && src.image !== '') {
-    const bytes = decodeBase64Image(src.image, { field: 'image', dataUrl: 'allow', maxEncodedBytes: MAX_BASE64_BYTES });
-    return intakeImage(bytes, limits, 'image');
-  }
-  if (src.url !== undefined && src.url !== '') {
-    const bytes = await fetchImage(src.url, { maxUrlLength: MAX_URL_BYTES, maxBytes: limits.maxBytes }, 'url');
-    return intakeImage(bytes, limits, 'url');
-  }
-  return null;
-}
 
 export const requireImage = (image: DecodedImage | null): DecodedImage => {
   if (!image) throw new IrisError('MISSING_PARAM', 'param image not exist: send image (base64) or url', { field: 'image' });
@@ -101,16 +77,16 @@ const labelsOfItem = (item: Item): Labels => ({
   classId2: item.class_id2 === undefined ? undefined : Number(item.class_id2),
 });
 
-/** The filter as a LanceDB pre-filter over the label columns. */
-export function whereOf(f: Filter): string | undefined {
-  const clauses: string[] = [];
+/** The filter as a vector pre-filter over the label columns. */
+export function whereOf(f: Filter): VectorFilter | undefined {
+  const clauses: VectorFilter[] = [];
   if (f.tags.length > 0) {
-    const has = (t: number) => `(tag_a = ${t} OR tag_b = ${t})`;
-    clauses.push(`(${f.tags.map(has).join(f.logic === 'and' ? ' AND ' : ' OR ')})`);
+    const has = (t: number): VectorFilter => ({ or: [{ eq: { tag_a: t } }, { eq: { tag_b: t } }] });
+    clauses.push(f.logic === 'and' ? { and: f.tags.map(has) } : { or: f.tags.map(has) });
   }
-  if (f.classId1 !== undefined) clauses.push(`class_1 = ${f.classId1}`);
-  if (f.classId2 !== undefined) clauses.push(`class_2 = ${f.classId2}`);
-  return clauses.length ? clauses.join(' AND ') : undefined;
+  if (f.classId1 !== undefined) clauses.push({ eq: { class_1: f.classId1 } });
+  if (f.classId2 !== undefined) clauses.push({ eq: { class_2: f.classId2 } });
+  return clauses.length === 0 ? undefined : clauses.length === 1 ? clauses[0] : { and: clauses };
 }
 
 /** The same filter over an item (the item is the truth; rows may briefly lag an update). */
@@ -189,7 +165,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
   // image never shares one and undoing a lost race can only remove this attempt's own files.
   return runWrite(stores, { deadline: opts.deadline, onUndoFailure: opts.onUndoFailure }, async (w) => {
     const base = `${libraryObjectPrefix(lib)}${imageId}.${w.id}`;
-    const objectKey = `${base}.${EXTENSIONS[image.format]}`;
+    const objectKey = `${base}.${extensionOf(image.format)}`;
     const sidecar = description.sidecar ? `${base}.sidecar` : undefined;
     const rows: VectorRow[] = description.vectors.map((v) => ({
       id: rowIdOf(imageId, w.id, v.part),
@@ -201,7 +177,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     }));
 
     // 1. objects
-    await w.putObject(objectKey, image.bytes, { contentType: CONTENT_TYPES[image.format] });
+    await w.putObject(objectKey, image.bytes, { contentType: contentTypeOf(image.format) });
     if (description.sidecar && sidecar) await w.putObject(sidecar, description.sidecar, { contentType: 'application/octet-stream' });
     // 2. vectors
     await w.putRows(libraryTable(lib), rows);
@@ -306,7 +282,7 @@ interface NearRow {
  * as several part vectors takes several rows, so the fetch widens until `distinct` images are
  * found or the table is exhausted.
  */
-async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: string | undefined, distinct: number): Promise<NearRow[]> {
+async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: VectorFilter | undefined, distinct: number): Promise<NearRow[]> {
   let k = Math.max(engine.candidatePool, distinct);
   for (let round = 0; ; round++) {
     const hitLists = await Promise.all(
@@ -362,7 +338,7 @@ export async function updateImage(stores: Stores, lib: Library, req: UpdateReque
     // Only the committed write's rows: another attempt's rows are not this item's.
     const ids = rowIdsOfItem(item);
     const table = await stores.vectors.open(libraryTable(lib));
-    if (table && ids.length) await table.updateWhere(`id IN (${ids.map(sqlString).join(', ')})`, labelColumns(labelsOfItem(item)));
+    if (table && ids.length) await table.updateWhere({ in: { id: ids } }, labelColumns(labelsOfItem(item)));
   }
 }
 

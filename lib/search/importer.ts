@@ -12,7 +12,7 @@
  */
 import { IrisError } from '../errors';
 import { intakeImage } from '../images';
-import type { Importer } from '../ingest/ledger';
+import type { Importer } from '../ingest/port';
 import { LIBRARY_KINDS, imageLimits } from './contract';
 import type { LibraryKind, SearchEngine } from './engine';
 import { addImage, type Labels } from './images';

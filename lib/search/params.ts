@@ -128,4 +128,3 @@ export function contSignOf(pixels: { data: Buffer; width: number; height: number
 
 /** Storage id of an image (object keys, vector rows, DynamoDB sort key) from its cont_sign. */
 export const imageIdOf = (contSign: string): string => contSign.replace(',', '_');
-export const contSignOfId = (imageId: string): string => imageId.replace('_', ',');

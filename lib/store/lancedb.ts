@@ -1,6 +1,7 @@
 import * as lancedb from '@lancedb/lancedb';
 import { Field, Schema, Utf8 } from 'apache-arrow';
-import type { VectorHit, VectorRow, VectorSearchOptions, VectorStore, VectorTable, VectorValue } from './ports';
+import { checkColumn } from './filter';
+import type { VectorFilter, VectorHit, VectorRow, VectorScalar, VectorSearchOptions, VectorStore, VectorTable, VectorValue } from './ports';
 
 /** Table names are used as folder names (locally) and S3 key parts: keep them tame. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
@@ -11,6 +12,47 @@ const checkName = (name: string): string => {
 
 /** SQL string literal for LanceDB predicates (single quotes doubled). */
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+function sqlLiteral(v: VectorScalar): string {
+  if (typeof v === 'string') return sqlString(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new Error(`cannot compare a column with ${String(v)}`);
+}
+
+const joined = (parts: string[], op: 'AND' | 'OR', empty: string): string =>
+  parts.length === 0 ? empty : parts.length === 1 ? parts[0] : `(${parts.join(` ${op} `)})`;
+
+/**
+ * The SQL predicate of a typed filter (lib/store/filter.ts gives the semantics). Columns are
+ * checked names and every value a literal rendered here, so a filter can never inject SQL.
+ */
+export function toSql(f: VectorFilter): string {
+  if ('eq' in f) {
+    const parts = Object.entries(f.eq).map(([c, v]) => (v === null ? `${checkColumn(c)} IS NULL` : `${checkColumn(c)} = ${sqlLiteral(v)}`));
+    return `(${parts.join(' AND ') || 'true'})`;
+  }
+  if ('in' in f) {
+    const parts = Object.entries(f.in).map(([c, vs]) => (vs.length ? `${checkColumn(c)} IN (${vs.map(sqlLiteral).join(', ')})` : 'false'));
+    return `(${parts.join(' AND ') || 'true'})`;
+  }
+  if ('range' in f) {
+    const parts = Object.entries(f.range).map(([c, r]) => {
+      const col = checkColumn(c);
+      const bounds: string[] = [];
+      if (r.gt !== undefined) bounds.push(`${col} > ${sqlLiteral(r.gt)}`);
+      if (r.gte !== undefined) bounds.push(`${col} >= ${sqlLiteral(r.gte)}`);
+      if (r.lt !== undefined) bounds.push(`${col} < ${sqlLiteral(r.lt)}`);
+      if (r.lte !== undefined) bounds.push(`${col} <= ${sqlLiteral(r.lte)}`);
+      return bounds.length ? bounds.join(' AND ') : `${col} IS NOT NULL`;
+    });
+    return `(${parts.join(' AND ') || 'true'})`;
+  }
+  // NOT over a NULL comparison is NULL (false) in SQL; `not` is true wherever its filter is not.
+  if ('not' in f) return `(NOT coalesce(${toSql(f.not)}, false))`;
+  if ('and' in f) return joined(f.and.map(toSql), 'AND', 'true');
+  return joined(f.or.map(toSql), 'OR', 'false');
+}
 
 const toPlainRow = (row: VectorRow): Record<string, unknown> => ({
   ...row,
@@ -68,8 +110,8 @@ class LanceVectorTable implements VectorTable {
     await this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
-  async deleteWhere(where: string): Promise<void> {
-    await this.table.delete(where);
+  async deleteWhere(where: VectorFilter): Promise<void> {
+    await this.table.delete(toSql(where));
   }
 
   async deleteIds(ids: string[]): Promise<void> {
@@ -85,7 +127,7 @@ class LanceVectorTable implements VectorTable {
       .distanceType(opts.metric ?? 'cosine')
       .limit(opts.k);
     // `where` on a vector query is a pre-filter in LanceDB: the k results all satisfy it.
-    if (opts.where) q = q.where(opts.where);
+    if (opts.where) q = q.where(toSql(opts.where));
     if (opts.nprobes) q = q.nprobes(opts.nprobes);
     if (opts.refineFactor) q = q.refineFactor(opts.refineFactor);
     if (opts.select) q = q.select(['id', ...opts.select.filter((c) => c !== 'id')]);
@@ -93,27 +135,27 @@ class LanceVectorTable implements VectorTable {
     return rows.map((r) => strip({ ...r }) as VectorHit);
   }
 
-  async scan(opts: { where?: string; limit?: number; select?: string[] } = {}): Promise<Array<Record<string, unknown>>> {
+  async scan(opts: { where?: VectorFilter; limit?: number; select?: string[] } = {}): Promise<Array<Record<string, unknown>>> {
     let q = this.table.query();
-    if (opts.where) q = q.where(opts.where);
+    if (opts.where) q = q.where(toSql(opts.where));
     if (opts.select) q = q.select(opts.select);
     if (opts.limit) q = q.limit(opts.limit);
     const rows = (await q.toArray()) as Array<Record<string, unknown>>;
     return rows.map((r) => strip({ ...r }));
   }
 
-  count(where?: string): Promise<number> {
-    return this.table.countRows(where);
+  count(where?: VectorFilter): Promise<number> {
+    return this.table.countRows(where && toSql(where));
   }
 
-  async updateWhere(where: string, values: Record<string, VectorValue>): Promise<void> {
+  async updateWhere(where: VectorFilter, values: Record<string, VectorValue>): Promise<void> {
     const clean: Record<string, string | number | boolean | null> = {};
     for (const [k, v] of Object.entries(values)) {
       if (v === undefined) continue;
       clean[k] = typeof v === 'bigint' ? Number(v) : v;
     }
     if (Object.keys(clean).length === 0) return;
-    await this.table.update({ where, values: clean });
+    await this.table.update({ where: toSql(where), values: clean });
   }
 
   async optimize(): Promise<void> {

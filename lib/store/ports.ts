@@ -122,10 +122,26 @@ export interface VectorRow {
   [column: string]: VectorValue | number[] | Float32Array | undefined;
 }
 
+/** A value a filter compares a column with. */
+export type VectorScalar = string | number | boolean | null;
+
+/**
+ * A filter over a table's columns (lib/store/filter.ts has its semantics): every listed column
+ * equal to its value / one of its values / within its bounds, a negation, or a combination.
+ * Adapters render it (LanceDB: SQL); domain code never writes a query string.
+ */
+export type VectorFilter =
+  | { eq: Record<string, VectorScalar> }
+  | { in: Record<string, VectorScalar[]> }
+  | { range: Record<string, { gt?: number; gte?: number; lt?: number; lte?: number }> }
+  | { not: VectorFilter }
+  | { and: VectorFilter[] }
+  | { or: VectorFilter[] };
+
 export interface VectorSearchOptions {
   k: number;
-  /** SQL predicate over the filter columns, evaluated inside the vector query (pre-filter). */
-  where?: string;
+  /** Filter over the row columns, evaluated inside the vector query (pre-filter). */
+  where?: VectorFilter;
   /** Distance used; must match the table's index metric. Default 'cosine'. */
   metric?: 'cosine' | 'l2' | 'dot';
   /** Columns to return besides id and _distance (default all but the vector). */
@@ -142,14 +158,14 @@ export interface VectorTable {
   readonly name: string;
   /** Insert or replace rows by `id`. */
   upsert(rows: VectorRow[]): Promise<void>;
-  deleteWhere(where: string): Promise<void>;
+  deleteWhere(where: VectorFilter): Promise<void>;
   deleteIds(ids: string[]): Promise<void>;
   search(vector: number[] | Float32Array, opts: VectorSearchOptions): Promise<VectorHit[]>;
   /** Rows matching a predicate, without a vector (for updates and sweeps). */
-  scan(opts?: { where?: string; limit?: number; select?: string[] }): Promise<Array<Record<string, unknown>>>;
-  count(where?: string): Promise<number>;
+  scan(opts?: { where?: VectorFilter; limit?: number; select?: string[] }): Promise<Array<Record<string, unknown>>>;
+  count(where?: VectorFilter): Promise<number>;
   /** Update filter columns of matching rows in place. */
-  updateWhere(where: string, values: Record<string, VectorValue>): Promise<void>;
+  updateWhere(where: VectorFilter, values: Record<string, VectorValue>): Promise<void>;
   /** Build an ANN index when the table holds at least `minRows` rows (no-op otherwise). */
   ensureIndex(opts: { minRows: number; metric?: 'cosine' | 'l2' | 'dot' }): Promise<boolean>;
   /** Compacts files, purges deleted rows and adds rows written since to the index. */

@@ -28,7 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IrisError } from '../errors';
-import type { Item, Key, MetadataStore, Stores, TransactOp, VectorRow, VectorTable } from './ports';
+import type { Item, Key, MetadataStore, Stores, TransactOp, VectorFilter, VectorRow, VectorTable } from './ports';
 
 /** Time the commit step is given at least (one DynamoDB transaction, with the adapter's retries). */
 export const COMMIT_BUDGET_MS = 3_000;
@@ -230,7 +230,7 @@ export async function withLease<T>(
  */
 export async function removeCommitted(
   stores: Stores,
-  r: { ops: TransactOp[]; rows?: { table: string; ids?: string[]; where?: string }; objects?: string[] },
+  r: { ops: TransactOp[]; rows?: { table: string; ids?: string[]; where?: VectorFilter }; objects?: string[] },
 ): Promise<boolean> {
   if (r.ops.length && !(await stores.metadata.transact(r.ops))) return false;
   if (r.rows && (r.rows.ids?.length || r.rows.where)) {

@@ -5,7 +5,7 @@
  * Both are histograms turned into unit vectors by square root then L2 (Hellinger mapping), so
  * the dot product of two descriptors is the Bhattacharyya coefficient of the histograms.
  */
-import type { RgbImage } from './embedder';
+import type { RgbImage } from './embedding';
 import { toGrey, type GreyImage } from './pixels';
 
 const H_BINS = 12;

@@ -16,7 +16,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tfReady } from './tf';
-import { l2normalise, type Embedder, type RgbImage } from './embedder';
+import { l2normalise, type Embedder, type RgbImage } from './embedding';
 
 const INPUT = 224;
 const FEATURE_LAYER = 'average_pooling2d_1';

@@ -3,7 +3,7 @@
  * (3 channels) or grey (1 channel) uint8 buffers, row-major; resizing goes through sharp.
  */
 import sharp from 'sharp';
-import type { RgbImage } from './embedder';
+import type { RgbImage } from './embedding';
 
 export interface GreyImage {
   data: Uint8Array;

@@ -297,15 +297,21 @@ async function invokeWithRetries(lambdaPort: number, fn: string, payload: unknow
   }
 }
 
+/** The stores of this process, configured from the environment the stack has just set. */
+async function localStores() {
+  const { resetConfig } = await import('../../lib/config');
+  const { resetClients } = await import('../../lib/store/aws-clients');
+  const { resetStores, stores } = await import('../../lib/store');
+  resetConfig();
+  resetClients();
+  resetStores();
+  return stores;
+}
+
 /** The upkeep sweep over every project (lib/upkeep/sweep.ts), in the background of the start. */
 async function sweepAtStart(devProjectId: string, log: (line: string) => void): Promise<void> {
   try {
-    const { resetConfig } = await import('../../lib/config');
-    const { resetClients } = await import('../../lib/store/aws-clients');
-    const { resetStores, stores } = await import('../../lib/store');
-    resetConfig();
-    resetClients();
-    resetStores();
+    const stores = await localStores();
     const { indexProject } = await import('../../lib/auth/credentials');
     const { sweepAll } = await import('../../lib/upkeep/sweep');
     await indexProject(stores().metadata, devProjectId);
@@ -320,12 +326,7 @@ async function sweepAtStart(devProjectId: string, log: (line: string) => void): 
 async function ensureDevCredentials(dataDir: string): Promise<DevCredentials> {
   const file = join(dataDir, 'dev-credentials.json');
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DevCredentials;
-  const { resetConfig } = await import('../../lib/config');
-  const { resetClients } = await import('../../lib/store/aws-clients');
-  const { resetStores, stores } = await import('../../lib/store');
-  resetConfig();
-  resetClients();
-  resetStores();
+  const stores = await localStores();
   const { createProject } = await import('../../lib/auth/credentials');
   const p = await createProject(stores().metadata, 'dev');
   const creds: DevCredentials = { projectId: p.projectId, projectName: p.name, apiKey: p.apiKey, secretKey: p.secretKey };

@@ -4,6 +4,7 @@
  * included) — as if the process had been killed there, so no undo or cleanup of the write can
  * run. What the real stores hold afterwards is exactly what a killed writer leaves behind.
  */
+import { expect } from 'vitest';
 import type { MetadataStore, ObjectStore, Stores, VectorStore, VectorTable } from '../../lib/store/ports';
 
 export class Crash extends Error {
@@ -63,4 +64,27 @@ export function crashingStores(real: Stores, survive: number): CrashingStores {
       return dead;
     },
   };
+}
+
+/**
+ * Runs `write` against `real` stores that die after 0, 1, 2, … mutations, until one run
+ * completes; `check` looks at the real stores after each run. Returns the number of mutations the
+ * completed run made.
+ */
+export async function everyCrashPoint(
+  real: Stores,
+  write: (stores: CrashingStores, attempt: number) => Promise<unknown>,
+  check: (attempt: number, completed: boolean) => Promise<void>,
+): Promise<number> {
+  for (let survive = 0; ; survive++) {
+    const stores = crashingStores(real, survive);
+    const outcome = await write(stores, survive).then(
+      () => 'ok' as const,
+      (e) => e,
+    );
+    if (outcome !== 'ok') expect(outcome).toBeInstanceOf(Crash);
+    await check(survive, outcome === 'ok');
+    if (outcome === 'ok') return survive;
+    if (survive > 20) throw new Error('the write never completed');
+  }
 }

@@ -1,4 +1,5 @@
 import { defineOperation } from '../../../lib/http/operation';
+import { contentTypeOf } from '../../../lib/images/formats';
 import { getConfig } from '../../../lib/hard-examples/configs';
 import { hardExampleFileName, hardExampleIngestKey } from '../../../lib/hard-examples/names';
 import { z } from 'zod';
@@ -40,7 +41,7 @@ export default defineOperation({
     const key = hardExampleIngestKey(projectId, c.configId, base, b.format);
     const metadata: Record<string, string> = { 'model-name': b.model_name, 'camera-name': b.camera_name, index: String(b.index) };
     if (b.format !== 'jpg') Object.assign(metadata, { width: String(b.width), height: String(b.height) });
-    const contentType = b.format === 'jpg' ? 'image/jpeg' : 'application/octet-stream';
+    const contentType = b.format === 'jpg' ? contentTypeOf('jpeg') : 'application/octet-stream';
     const url = await stores.objects.presignPut(key, { expiresSeconds: b.expires_in, contentType, metadata });
     const headers = { 'content-type': contentType, ...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])) };
     return { url, method: 'PUT', key, headers, expires_in: b.expires_in };

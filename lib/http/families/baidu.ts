@@ -1,55 +1,16 @@
 /**
- * Baidu AI open platform envelope: `{error_code: int, error_msg, log_id}`, HTTP 200 even on
- * errors (the official SDKs read the body, not the status). Codes from ../shared/REFERENCE.md.
+ * The Baidu envelope, `{error_code: int, error_msg, log_id}` with HTTP 200 even on errors (the
+ * official SDKs read the body, not the status), built from the codes of lib/search/contract.ts.
  */
-import type { ErrorKind } from '../../errors';
+import type { IrisError } from '../../errors';
+import { baiduCodes } from '../../search/contract';
 
-export const BAIDU = {
-  INVALID_PARAMETER: 100,
-  NO_PERMISSION: 6,
-  TOKEN_INVALID: 110,
-  TOKEN_EXPIRED: 111,
-  QPS_LIMIT: 18,
-  TOTAL_QUOTA: 19,
-  LIBRARY_NOT_CREATED: 216017,
-  PARAM_INVALID: 216100,
-  PARAM_MISSING: 216101,
-  PARAM_TOO_LONG: 216103,
-  IMAGE_EMPTY: 216200,
-  IMAGE_FORMAT: 216201,
-  IMAGE_SIZE: 216202,
-  IMAGE_BASE64: 216203,
-  RECOGNITION_ERROR: 216630,
-  ITEM_EXISTS: 216681,
-  INTERNAL: 282000,
-} as const;
-
-export const baiduCodes: Record<ErrorKind, number> = {
-  AUTH_MISSING: BAIDU.TOKEN_INVALID,
-  AUTH_INVALID: BAIDU.TOKEN_INVALID,
-  AUTH_EXPIRED: BAIDU.TOKEN_EXPIRED,
-  FORBIDDEN_PROJECT: BAIDU.NO_PERMISSION,
-  ROUTE_NOT_FOUND: 3, // "Unsupported openapi method"
-  METHOD_NOT_ALLOWED: 3,
-  BODY_NOT_JSON: BAIDU.PARAM_INVALID,
-  BODY_TOO_LARGE: BAIDU.IMAGE_SIZE,
-  UNSUPPORTED_MEDIA_TYPE: BAIDU.PARAM_INVALID,
-  MISSING_PARAM: BAIDU.PARAM_MISSING,
-  BAD_PARAM: BAIDU.PARAM_INVALID,
-  PARAM_TOO_LONG: BAIDU.PARAM_TOO_LONG,
-  IMAGE_EMPTY: BAIDU.IMAGE_EMPTY,
-  IMAGE_BASE64: BAIDU.IMAGE_BASE64,
-  IMAGE_FORMAT: BAIDU.IMAGE_FORMAT,
-  IMAGE_TOO_LARGE: BAIDU.IMAGE_SIZE,
-  IMAGE_DIMENSIONS: BAIDU.IMAGE_SIZE,
-  IMAGE_ASPECT: BAIDU.IMAGE_SIZE,
-  IMAGE_URL: BAIDU.PARAM_INVALID,
-  NOT_FOUND: BAIDU.PARAM_INVALID,
-  CONFLICT: BAIDU.ITEM_EXISTS,
-  QUOTA: BAIDU.TOTAL_QUOTA,
-  RATE_LIMIT: BAIDU.QPS_LIMIT,
-  INTERNAL: BAIDU.INTERNAL,
-};
+export { BAIDU, baiduCodes } from '../../search/contract';
 
 /** Baidu's log_id is an unsigned integer; keep it within JS's safe range. */
 export const newLogId = (): number => Math.floor(1e15 + Math.random() * 8e15);
+
+export const baiduEnvelope = (err: IrisError, message: string, logId: number) => ({
+  status: 200,
+  body: { error_code: Number(err.codes.baidu ?? baiduCodes[err.kind]), error_msg: message, log_id: logId },
+});

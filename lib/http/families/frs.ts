@@ -1,29 +1,17 @@
-/** Huawei FRS envelope `{error_code: "FRS.xxxx", error_msg}` with an HTTP status (../shared/REFERENCE.md). */
-import type { ErrorKind } from '../../errors';
+/**
+ * The FRS envelope, `{error_code: "FRS.xxxx", error_msg}` with an HTTP status, built from the
+ * codes of lib/faces/contract.ts.
+ */
+import type { IrisError } from '../../errors';
+import { frsCodes } from '../../faces/contract';
 
-export const frsCodes: Record<ErrorKind, [string, number]> = {
-  AUTH_MISSING: ['FRS.0010', 400],
-  AUTH_INVALID: ['FRS.0002', 403],
-  AUTH_EXPIRED: ['FRS.0002', 403],
-  FORBIDDEN_PROJECT: ['FRS.0028', 403],
-  ROUTE_NOT_FOUND: ['FRS.0020', 404],
-  METHOD_NOT_ALLOWED: ['FRS.0020', 405],
-  BODY_NOT_JSON: ['FRS.0014', 400],
-  BODY_TOO_LARGE: ['FRS.0017', 400],
-  UNSUPPORTED_MEDIA_TYPE: ['FRS.0014', 400],
-  MISSING_PARAM: ['FRS.0011', 400],
-  BAD_PARAM: ['FRS.0012', 400],
-  PARAM_TOO_LONG: ['FRS.0012', 400],
-  IMAGE_EMPTY: ['FRS.0011', 400],
-  IMAGE_BASE64: ['FRS.0015', 400],
-  IMAGE_FORMAT: ['FRS.0016', 400],
-  IMAGE_TOO_LARGE: ['FRS.0013', 400],
-  IMAGE_DIMENSIONS: ['FRS.0013', 400],
-  IMAGE_ASPECT: ['FRS.0013', 400],
-  IMAGE_URL: ['FRS.0022', 400],
-  NOT_FOUND: ['FRS.0302', 400],
-  CONFLICT: ['FRS.0301', 400],
-  QUOTA: ['FRS.0306', 403],
-  RATE_LIMIT: ['FRS.0033', 429],
-  INTERNAL: ['FRS.0018', 500],
-};
+export { frsCodes } from '../../faces/contract';
+
+/** HTTP status of each FRS code in the family table (codes an operation passes explicitly default to 400). */
+const FRS_STATUS = new Map<string, number>(Object.values(frsCodes).filter(([, st]) => st !== 404 && st !== 405));
+
+export function frsEnvelope(err: IrisError, message: string) {
+  const [code, status] = frsCodes[err.kind];
+  const wire = String(err.codes.frs ?? code);
+  return { status: err.status ?? FRS_STATUS.get(wire) ?? status, body: { error_code: wire, error_msg: message } };
+}

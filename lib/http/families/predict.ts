@@ -1,5 +1,9 @@
-/** Classification predict envelope `{code, message}` (../shared/seeds/002): 10000 is success. */
-import type { ErrorKind } from '../../errors';
+/**
+ * Classification predict envelope `{code, message}`, from the image classification API's
+ * documentation (图像分类接口文档, "错误码"): 10000 is success; 10310/10311 missing / invalid
+ * parameter, 10440–10443 image format / size / pixel dimensions / aspect ratio, -2 internal.
+ */
+import type { ErrorKind, IrisError } from '../../errors';
 
 export const PREDICT_OK = 10000;
 
@@ -29,3 +33,8 @@ export const predictCodes: Record<ErrorKind, number> = {
   RATE_LIMIT: 2100,
   INTERNAL: -2,
 };
+
+export const predictEnvelope = (err: IrisError, message: string) => ({
+  status: err.kind === 'INTERNAL' ? 500 : 200,
+  body: { code: Number(err.codes.predict ?? predictCodes[err.kind]), message },
+});

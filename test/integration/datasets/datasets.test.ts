@@ -93,8 +93,8 @@ describe('datasets', () => {
   });
 });
 
-describe('add samples in batches (seed 001)', () => {
-  it('stores base64 data under the work path and answers per sample like the seed example', async () => {
+describe('add samples in batches (ModelArts "Adding Samples in Batches")', () => {
+  it('stores base64 data under the work path and answers per sample like the documented example', async () => {
     const id = await newDataset('add_basic');
     const r = await add(id, { samples: [{ name: '2.jpg', data: jpeg.toString('base64') }] });
     expect(r.status).toBe(200);

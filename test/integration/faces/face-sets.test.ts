@@ -198,7 +198,7 @@ describe('faces', () => {
     expect(window.body.error_code).toBe('FRS.0012');
   });
 
-  it('updates a face as in seed 004 and the filter sees the new values', async () => {
+  it('updates a face as in the FRS "Updating a Face" example and the filter sees the new values', async () => {
     const r = await call(updateFace, {
       ...base('staff'),
       method: 'PUT',

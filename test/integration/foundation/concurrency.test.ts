@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataset } from '../../../lib/datasets/datasets';
+import { bucketDataset } from '../../support/datasets';
 import { addSamples, deleteSamples, getSample, sampleIdOf } from '../../../lib/datasets/samples';
 import { IMAGE_LIMITS as FACE_LIMITS } from '../../../lib/faces/contract';
 import { createFaceSet, getFaceSet } from '../../../lib/faces/face-sets';
@@ -98,7 +98,7 @@ describe('image search: a failing add of the same image never takes the committe
     expect(await env.stores.objects.head(String(item.sidecarKey))).not.toBeNull();
     const table = (await env.stores.vectors.open(libraryTable(lib)))!;
     // Only the winner's two rows remain (the losers removed their own), with the winner's tag.
-    const rows = await table.scan({ where: `item = '${imageId}'`, select: ['id', 'tag_a'] });
+    const rows = await table.scan({ where: { eq: { item: imageId } }, select: ['id', 'tag_a'] });
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => Number(r.tag_a) === (item.tags as number[])[0])).toBe(true);
     expect((await getLibrary(env.stores.metadata, projectId, 'same_hq')).count).toBe(2);
@@ -135,12 +135,7 @@ describe('face sets: a failing add never removes the image of a committed one', 
 
 describe('datasets: delete_source racing a re-upload of the same sample', () => {
   it('never leaves a committed sample without its object', async () => {
-    const ds = await createDataset(env.stores.metadata, projectId, {
-      dataset_name: 'race',
-      dataset_type: 0,
-      data_sources: [{ data_type: 0, data_path: '/bucket/in/race/' }],
-      work_path: '/bucket/out/race/',
-    });
+    const ds = await bucketDataset(env.stores.metadata, projectId, 'race');
     const v1 = await testImage(11, { width: 64, height: 64 });
     const v2 = await testImage(12, { width: 64, height: 64 });
     const sample = { name: 'x.jpg', data: v1.toString('base64') };

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataset } from '../../../lib/datasets/datasets';
+import { bucketDataset } from '../../support/datasets';
 import { addSamples, getSample, listSamples, sampleIdOf } from '../../../lib/datasets/samples';
 import { sweepDataset } from '../../../lib/datasets/sweep';
 import { createFaceSet, faceObjectPrefix, faceTableName, getFaceSet } from '../../../lib/faces/face-sets';
@@ -26,7 +26,7 @@ import { datasetKeys, faceSetKeys, libraryKeys } from '../../../lib/store/keys';
 import { queryAll } from '../../../lib/store/query';
 import { faceModel } from '../../../lib/vision/face-model';
 import { sweepAll } from '../../../lib/upkeep/sweep';
-import { Crash, crashingStores } from '../../support/crash';
+import { Crash, crashingStores, everyCrashPoint as crashPoints, type CrashingStores } from '../../support/crash';
 import { testEngine, testImage } from '../../support/search-test-engine';
 import { startServices, type TestServices } from '../../support/services';
 
@@ -42,20 +42,9 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** Runs `write` against stores that die after 0, 1, 2, … mutations, until one run completes. */
-async function everyCrashPoint(write: (stores: ReturnType<typeof crashingStores>, attempt: number) => Promise<unknown>, check: (attempt: number, completed: boolean) => Promise<void>) {
-  for (let survive = 0; ; survive++) {
-    const stores = crashingStores(env.stores, survive);
-    const outcome = await write(stores, survive).then(
-      () => 'ok' as const,
-      (e) => e,
-    );
-    if (outcome !== 'ok') expect(outcome).toBeInstanceOf(Crash);
-    await check(survive, outcome === 'ok');
-    if (outcome === 'ok') return survive;
-    if (survive > 20) throw new Error('the write never completed');
-  }
-}
+/** Runs `write` against the real stores dying after 0, 1, 2, … mutations, until one run completes. */
+const everyCrashPoint = (write: (stores: CrashingStores, attempt: number) => Promise<unknown>, check: (attempt: number, completed: boolean) => Promise<void>) =>
+  crashPoints(env.stores, write, check);
 
 describe('image search: an add killed after each step', () => {
   let lib: Library;
@@ -132,13 +121,7 @@ describe('face sets: an add killed after each step', () => {
 
 describe('datasets: a sample add killed after each step', () => {
   it('leaves nothing visible before its commit, nothing behind after the sweep, and loses nothing after it', async () => {
-    const ds = await createDataset(env.stores.metadata, projectId, {
-      dataset_name: 'crash',
-      dataset_type: 0,
-      data_sources: [{ data_type: 0, data_path: '/bucket/in/crash/' }],
-      work_path: '/bucket/out/crash/',
-      labels: [{ name: 'cat' }],
-    } as never);
+    const ds = await bucketDataset(env.stores.metadata, projectId, 'crash', [{ name: 'cat' }]);
     const jpeg = await testImage(7, { width: 64, height: 64 });
     const steps = await everyCrashPoint(
       async (stores, n) => {
@@ -169,12 +152,7 @@ describe('the scheduled sweep', () => {
   it("finds every family's leftovers in every project, and resumes where a run stopped", async () => {
     const other = await env.project('crash-2');
     const lib = await createLibrary(env.stores.metadata, other.projectId, 'product');
-    const ds = await createDataset(env.stores.metadata, other.projectId, {
-      dataset_name: 'left',
-      dataset_type: 0,
-      data_sources: [{ data_type: 0, data_path: '/bucket/in/left/' }],
-      work_path: '/bucket/out/left/',
-    });
+    const ds = await bucketDataset(env.stores.metadata, other.projectId, 'left');
     const engine = testEngine('product');
     const image = await intakeImage(await testImage(500, { width: 320, height: 320 }), imageLimits('product', 'add'));
     // Writes killed after their first two steps, in both projects and all three families.

@@ -1,5 +1,7 @@
 /** The storage adapters against real local services: s3rver, dynalite and a LanceDB folder. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryMetadataStore, MemoryVectorStore } from '../../../lib/store/memory';
+import type { Item, MetadataStore, VectorFilter, VectorTable } from '../../../lib/store/ports';
 import { startServices, type TestServices } from '../../support/services';
 
 let env: TestServices;
@@ -90,7 +92,7 @@ describe('LanceVectorStore', () => {
     await table.upsert(rows);
     const hits = await table.search(rows[4].vector, { k: 3 });
     expect(hits[0].id).toBe('r4');
-    const filtered = await table.search(rows[4].vector, { k: 5, where: 'tag1 = 2' });
+    const filtered = await table.search(rows[4].vector, { k: 5, where: { eq: { tag1: 2 } } });
     // A pre-filter fills the page with matching rows only (not fewer after post-filtering).
     expect(filtered).toHaveLength(5);
     expect(filtered.every((h) => h.tag1 === 2)).toBe(true);
@@ -100,11 +102,96 @@ describe('LanceVectorStore', () => {
     const table = (await env.stores.vectors.open('test_vectors'))!;
     await table.upsert([{ ...rows[0], brief: 'changed' }]);
     expect(await table.count()).toBe(20);
-    await table.updateWhere("id = 'r1'", { brief: 'edited' });
-    const [r1] = await table.scan({ where: "id = 'r1'" });
+    await table.updateWhere({ eq: { id: 'r1' } }, { brief: 'edited' });
+    const [r1] = await table.scan({ where: { eq: { id: 'r1' } } });
     expect(r1.brief).toBe('edited');
     await table.deleteIds(['r0', 'r1']);
     expect(await table.count()).toBe(18);
     expect(await env.stores.vectors.open('never_written')).toBeNull();
   });
 });
+
+describe('the in-memory VectorStore against LanceDB', () => {
+  // Nullable columns, as face tables have them (ef0, ef1 may be missing on a face).
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    id: `m${i}`,
+    vector: [Math.cos(i), Math.sin(i), 0.5],
+    n: i % 4 === 3 ? null : i,
+    flag: i % 5 === 4 ? null : i % 2,
+    name: i % 3 === 0 ? `o'name ${i}` : `name ${i}`,
+  }));
+  const filters: VectorFilter[] = [
+    { eq: { flag: 1 } },
+    { in: { id: ['m1', 'm5', 'zz'] } },
+    { range: { n: { gt: 2, lte: 8 } } },
+    { range: { n: {} } },
+    { not: { eq: { flag: 1 } } },
+    { or: [{ eq: { name: "o'name 3" } }, { and: [{ range: { n: { gte: 9 } } }, { not: { eq: { flag: 0 } } }] }] },
+    { and: [] },
+    { or: [] },
+  ];
+
+  it('selects, counts and ranks the same rows for every kind of filter', async () => {
+    const lance = await env.stores.vectors.openOrCreate('parity_vectors', rows);
+    await lance.upsert(rows);
+    const memory = await new MemoryVectorStore().openOrCreate('parity_vectors', rows);
+    await memory.upsert(rows);
+    const ids = async (t: VectorTable, where: VectorFilter) => (await t.scan({ where, select: ['id'] })).map((r) => String(r.id)).sort();
+    for (const where of filters) {
+      const expected = await ids(lance, where);
+      expect(await ids(memory, where), JSON.stringify(where)).toEqual(expected);
+      expect(await memory.count(where)).toBe(await lance.count(where));
+      for (const metric of ['cosine', 'l2'] as const) {
+        const near = async (t: VectorTable) => (await t.search([1, 0.2, 0.5], { k: 4, where, metric, select: ['id', '_distance'] })).map((h) => [h.id, Math.round(h._distance * 1e4)]);
+        expect(await near(memory), `${metric} ${JSON.stringify(where)}`).toEqual(await near(lance));
+      }
+    }
+  });
+});
+
+describe('the in-memory MetadataStore against DynamoDB', () => {
+  /** One script of writes and reads; every answer is recorded (keys made unique per store run). */
+  async function script(m: MetadataStore, pk: string): Promise<unknown[]> {
+    const out: unknown[] = [];
+    const k = (sk: string) => ({ pk, sk });
+    const strip = (i: Item | null) => i && Object.fromEntries(Object.entries(i).filter(([key]) => key !== 'pk' && !key.startsWith('gsi1pk')));
+    out.push(await m.put({ ...k('a'), n: 1, tags: [1, 2] }, { ifNotExists: true }));
+    out.push(await m.put({ ...k('a'), n: 9 }, { ifNotExists: true }));
+    out.push(strip(await m.update(k('a'), { add: { count: 2 }, set: { s: 'x' } }, { ifMatch: { n: 1 } })));
+    out.push(strip(await m.update(k('a'), { add: { count: 1 } }, { ifBelow: { attr: 'count', limit: 2 } })));
+    out.push(strip(await m.update(k('b'), { add: { count: 1 } }, { ifBelow: { attr: 'count', limit: 1 } })));
+    out.push(strip(await m.update(k('c'), { set: { v: 1 } }, { ifExists: true })));
+    out.push(strip(await m.update(k('a'), { remove: ['s'] })));
+    for (let i = 0; i < 6; i++) await m.put({ ...k(`q${i}`), gsi1pk: `${pk}#g`, gsi1sk: `${5 - i}` });
+    out.push(
+      await m.transact([
+        { put: { ...k('t1'), v: 1 } },
+        { update: k('a'), spec: { add: { n: 1 } }, condition: { ifMatch: { n: 2 } } },
+      ]),
+    );
+    out.push(strip(await m.get(k('t1'))));
+    out.push(await m.transact([{ put: { ...k('t1'), v: 1 } }, { delete: k('b'), condition: { ifExists: true } }, { check: k('a'), condition: { ifMatch: { n: 1 } } }]));
+    out.push(strip(await m.get(k('b'))));
+    const pages: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await m.query({ pk, sk: { beginsWith: 'q' }, limit: 2, cursor, forward: false });
+      pages.push([page.items.map((i) => i.sk), page.count, page.cursor !== undefined]);
+      cursor = page.cursor;
+    } while (cursor);
+    out.push(pages);
+    out.push((await m.query({ index: 'gsi1', pk: `${pk}#g`, sk: { between: ['1', '3'] } })).items.map((i) => i.sk));
+    out.push((await m.query({ pk, sk: { gte: 'q3' }, countOnly: true })).count);
+    out.push((await m.batchGet([k('a'), k('a'), k('zz'), k('t1')])).map((i) => i.sk).sort());
+    out.push(strip(await m.delete(k('t1'), { ifMatch: { v: 2 } })));
+    out.push(strip(await m.delete(k('t1'))));
+    return out;
+  }
+
+  it('answers the same script of writes, transactions and queries as DynamoDB', async () => {
+    const run = `P#parity#${Date.now()}`;
+    const memory = await script(new MemoryMetadataStore(), run);
+    expect(memory).toEqual(await script(env.stores.metadata, run));
+  });
+});
+

@@ -39,7 +39,7 @@ async function visible(lib: Library, contSign: string) {
   const item = await env.stores.metadata.get(libraryKeys.image(lib.projectId, lib.kind, lib.generation, imageIdOf(contSign)));
   const objects = await env.stores.objects.list(libraryObjectPrefix(lib));
   const table = await env.stores.vectors.open(libraryTable(lib));
-  const rows = table ? await table.count(`item = '${imageIdOf(contSign)}'`) : 0;
+  const rows = table ? await table.count({ eq: { item: imageIdOf(contSign) } }) : 0;
   return { item, objects: objects.length, rows, count: (await getLibrary(env.stores.metadata, lib.projectId, lib.kind)).count };
 }
 
@@ -121,7 +121,7 @@ describe('nothing half-written when a store fails mid-add', () => {
     expect(kept.objects).toBe(0); // the lost object is younger than the grace period
     const after = (await env.stores.vectors.open(libraryTable(lib)))!; // a fresh handle sees the sweep's version
     expect(await after.count()).toBe(before - 2);
-    expect(await after.count(`item = 'inflight'`)).toBe(2);
+    expect(await after.count({ eq: { item: 'inflight' } })).toBe(2);
     const later = await sweepLibrary(env.stores, lib, { now: Date.now() + 60 * 60 * 1000 });
     expect(later).toEqual({ rows: 2, objects: 1 });
     const committedImage = (await searchImages(env.stores, engine, lib, { image: await decoded(5), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 1 } })).result[0];

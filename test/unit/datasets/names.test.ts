@@ -32,7 +32,7 @@ describe('bucket paths', () => {
     for (const bad of ['b/dir/', '/b//dir/', '/b/../x/', '/', '/b/./x']) expect(() => normalizeBucketPath(bad, 'p', true), bad).toThrow(IrisError);
   });
 
-  it('derives the sample id from the dataset and the path (the seed\'s 32-hex info)', () => {
+  it('derives the sample id from the dataset and the path (the documented 32-hex info)', () => {
     expect(sampleIdOf('ds1', '/b/a.jpg')).toMatch(/^[0-9a-f]{32}$/);
     expect(sampleIdOf('ds1', '/b/a.jpg')).toBe(sampleIdOf('ds1', '/b/a.jpg'));
     expect(sampleIdOf('ds1', '/b/a.jpg')).not.toBe(sampleIdOf('ds2', '/b/a.jpg'));

@@ -1,4 +1,4 @@
-/** Per-sample validation of the add-samples batch (seed 001 tables 4–10). */
+/** Per-sample validation of the add-samples batch (ModelArts "Adding Samples in Batches", tables 4–10). */
 import { describe, expect, it } from 'vitest';
 import { checkFeature, parseSample } from '../../../lib/datasets/sample-input';
 
@@ -22,7 +22,7 @@ describe('parseSample', () => {
     expect(parseSample({ data_source: { data_path: '/b/a.jpg' } }, true).ok).toBe(true);
   });
 
-  it('checks sample_type, encoding and data_type against the seed lists', () => {
+  it('checks sample_type, encoding and data_type against the documented lists', () => {
     expect(parseSample({ data, sample_type: 6 }, true).ok).toBe(true);
     expect(parseSample({ data, sample_type: 5 }, true).ok).toBe(false);
     expect(parseSample({ data, encoding: 'GB2312' }, true).ok).toBe(true);

@@ -20,7 +20,7 @@ describe('external_fields schema', () => {
     expect(schema.map((f) => f.column)).toEqual(['ef0', 'ef1', 'ef2', 'ef3', 'ef4']);
   });
 
-  it('accepts the seed 004 body (a long sent as a digit string)', () => {
+  it('accepts the FRS "Updating a Face" example body (a long sent as a digit string)', () => {
     expect(checkFields(schema, { timestamp: 12, id: '300018629384756' })).toEqual({ timestamp: 12, id: '300018629384756' });
     expect(checkFields(schema, { timestamp: '300018629384756' })).toEqual({ timestamp: 300018629384756 });
   });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { IrisError } from '../../../lib/errors';
-import { filterToSql } from '../../../lib/faces/filter';
-import { parseSchema } from '../../../lib/faces/fields';
+import { parseFaceFilter } from '../../../lib/faces/filter';
+import { parseSchema, type FieldSchema } from '../../../lib/faces/fields';
+import { toSql } from '../../../lib/store/lancedb';
+
+/** The filter as the LanceDB adapter renders it. */
+const filterToSql = (filter: string, s: FieldSchema): string => toSql(parseFaceFilter(filter, s));
 
 const schema = parseSchema({
   timestamp: { type: 'long' },

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { IrisError } from '../../../lib/errors';
 import { imageLimits, kindOfPath, operationPaths } from '../../../lib/search/contract';
 import { whereOf, itemMatches } from '../../../lib/search/images';
+import { rowMatches } from '../../../lib/store/filter';
+import { toSql } from '../../../lib/store/lancedb';
 import {
   checkBrief,
   contSignOf,
@@ -90,9 +92,16 @@ describe('brief and cont_sign', () => {
 describe('filters', () => {
   it('builds pre-filters for AND / OR tags and class ids', () => {
     expect(whereOf({ tags: [], logic: 'and' })).toBeUndefined();
-    expect(whereOf({ tags: [1, 2], logic: 'and' })).toBe('((tag_a = 1 OR tag_b = 1) AND (tag_a = 2 OR tag_b = 2))');
-    expect(whereOf({ tags: [1, 2], logic: 'or' })).toBe('((tag_a = 1 OR tag_b = 1) OR (tag_a = 2 OR tag_b = 2))');
-    expect(whereOf({ tags: [], logic: 'and', classId1: 3, classId2: 4 })).toBe('class_1 = 3 AND class_2 = 4');
+    // As the LanceDB adapter renders them (every comparison in parentheses) …
+    expect(toSql(whereOf({ tags: [1, 2], logic: 'and' })!)).toBe('(((tag_a = 1) OR (tag_b = 1)) AND ((tag_a = 2) OR (tag_b = 2)))');
+    expect(toSql(whereOf({ tags: [1, 2], logic: 'or' })!)).toBe('(((tag_a = 1) OR (tag_b = 1)) OR ((tag_a = 2) OR (tag_b = 2)))');
+    expect(toSql(whereOf({ tags: [], logic: 'and', classId1: 3, classId2: 4 })!)).toBe('((class_1 = 3) AND (class_2 = 4))');
+    // … and as the in-memory adapter evaluates them.
+    const row = { tag_a: 2, tag_b: 5, class_1: 3, class_2: 0 };
+    expect(rowMatches(whereOf({ tags: [2, 5], logic: 'and' })!, row)).toBe(true);
+    expect(rowMatches(whereOf({ tags: [1, 2], logic: 'and' })!, row)).toBe(false);
+    expect(rowMatches(whereOf({ tags: [1, 5], logic: 'or' })!, row)).toBe(true);
+    expect(rowMatches(whereOf({ tags: [], logic: 'and', classId1: 3, classId2: 4 })!, row)).toBe(false);
   });
   it('checks the same filter against an item', () => {
     const item = { tags: [1, 5] };
@@ -114,7 +123,7 @@ describe('contract', () => {
     expect(kindOfPath('/rest/2.0/image-classify/v1/realtime_search/other/add')).toBeNull();
     expect(operationPaths('add')).toHaveLength(5);
   });
-  it('has the per-kind pixel limits of the seed', () => {
+  it('has the per-kind pixel limits of Baidu\'s docs', () => {
     expect(imageLimits('same_hq', 'add').minSide).toBe(50);
     expect(imageLimits('similar', 'update').minSide).toBe(15);
     expect(imageLimits('product', 'search').minSide).toBe(300);
