@@ -6,8 +6,8 @@
  * md5(datasetId + "/" + path) — the 32 hex digits the example of "Adding Samples in Batches" answers as `info`. Adding
  * the same name again (a retried batch, a re-uploaded hard example) overwrites that one sample.
  *
- * Write protocol (lib/store/write.ts): the object first (under a key of its own write, beside the
- * sample's path: see versionedObjectKey), then one transaction that puts the sample item with a
+ * Write protocol (lib/store/write.ts): the object first (at the sample's path, under that path's
+ * lease: see sample-write.ts), then one transaction that puts the sample item with a
  * version check, puts / deletes its facet items and adds the counter deltas — the commit point.
  * Deletes go the other way: the transaction first, then the object (when delete_source).
  *

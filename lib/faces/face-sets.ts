@@ -23,13 +23,14 @@ export interface FaceSet {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-/** FRS-style short ids ("iexEBb6t"). */
-export function shortId(length = 8): string {
-  const bytes = randomBytes(length);
+/** An FRS-style id ("iexEBb6t"): one letter or digit per byte of `bytes`. */
+export function idOfBytes(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += ALPHABET[b % ALPHABET.length];
   return s;
 }
+/** FRS-style short ids ("iexEBb6t"), random. */
+export const shortId = (length = 8): string => idOfBytes(randomBytes(length));
 
 export const faceTableName = (set: Pick<FaceSet, 'projectId' | 'faceSetId'>) => `faces_${set.projectId}_${set.faceSetId}`;
 export const faceObjectPrefix = (set: Pick<FaceSet, 'projectId' | 'faceSetId'>) => objectKeys.faceSet(set.projectId, set.faceSetId);

@@ -24,7 +24,7 @@ import { runWrite } from '../store/write';
 import type { FaceModel } from '../vision/face-model';
 import { EXTERNAL_IMAGE_ID, FACES_PER_TRANSACTION, QUERY_WINDOW, frsError } from './contract';
 import { detectFaces } from './detect';
-import { faceObjectPrefix, faceTable, faceTableName, getFaceSet, shortId, type FaceSet } from './face-sets';
+import { type FaceSet, faceObjectPrefix, faceTable, faceTableName, getFaceSet, idOfBytes, shortId } from './face-sets';
 import { checkFields, checkValue, columnValue, isNumeric, toColumns, type FieldValue } from './fields';
 import { parseFaceFilter } from './filter';
 import { similarityOf } from './similarity';
@@ -63,15 +63,8 @@ export function checkExternalImageId(id: unknown, fallback: () => string = () =>
   return id;
 }
 
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
 /** An FRS-style id of `length` letters and digits, derived from `seed`. */
-function derivedId(seed: string, length: number): string {
-  const h = createHash('sha256').update(seed).digest();
-  let out = '';
-  for (let i = 0; i < length; i++) out += ID_ALPHABET[h[i] % ID_ALPHABET.length];
-  return out;
-}
+const derivedId = (seed: string, length: number): string => idOfBytes(createHash('sha256').update(seed).digest().subarray(0, length));
 
 /**
  * Row ids carry the write id (`{faceId}#{writeId}`), so two attempts that store the same face

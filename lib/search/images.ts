@@ -246,7 +246,7 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   // committed by the row's own write and still matches the filter (the item is the truth; rows
   // may briefly lag an update). Rows of an add that never committed, or that lost a race to a
   // concurrent add of the same image, are never ranked.
-  const items = await committedWrites(stores, [...new Set(rows.map((r) => r.item))].map((id) => imageKey(lib, id)));
+  const items = await committedWrites(stores, rows.map((r) => imageKey(lib, r.item)));
   const byImage = new Map<string, { candidate: Candidate; item: Item }>();
   for (const r of rows) {
     const item = items.get(keyString(imageKey(lib, r.item)));

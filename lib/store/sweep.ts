@@ -81,7 +81,7 @@ export async function sweep(stores: Stores, spec: SweepSpec, opts: SweepOptions 
       const candidates = rows
         .map((row) => ({ row, owner: t.owner(row) }))
         .filter((c): c is { row: Record<string, unknown>; owner: Key } => c.owner !== null && oldEnough(t.writeId(c.row), Number(c.row.added_at ?? 0)));
-      const items = await committedWrites(stores, uniqueKeys(candidates.map((c) => c.owner)));
+      const items = await committedWrites(stores, candidates.map((c) => c.owner));
       const dead = candidates.filter((c) => {
         const item = items.get(keyString(c.owner));
         return !item || !t.alive(c.row, item);
@@ -101,7 +101,7 @@ export async function sweep(stores: Stores, spec: SweepSpec, opts: SweepOptions 
       stale = listed.filter((x) => !live.has(x.key)).map((x) => x.key);
     } else {
       const owned = listed.map((x) => ({ key: x.key, owner: o.owner(x.key) })).filter((x): x is { key: string; owner: Key } => x.owner !== null);
-      const items = await committedWrites(stores, uniqueKeys(owned.map((x) => x.owner)));
+      const items = await committedWrites(stores, owned.map((x) => x.owner));
       stale = owned.filter((x) => {
         const item = items.get(keyString(x.owner));
         return !item || !o.alive(x.key, item);
@@ -111,10 +111,4 @@ export async function sweep(stores: Stores, spec: SweepSpec, opts: SweepOptions 
     result.objects = stale.length;
   }
   return result;
-}
-
-function uniqueKeys(keys: Key[]): Key[] {
-  const seen = new Map<string, Key>();
-  for (const k of keys) seen.set(keyString(k), k);
-  return [...seen.values()];
 }

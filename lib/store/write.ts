@@ -242,14 +242,13 @@ export async function removeCommitted(
   return true;
 }
 
-/** The item keys and write ids committed for a set of candidates, read in batches of 100. */
-export async function committedWrites(stores: Stores, keys: Key[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  const batches: Key[][] = [];
-  for (let i = 0; i < keys.length; i += 100) batches.push(keys.slice(i, i + 100));
-  const pages = await Promise.all(batches.map((b) => stores.metadata.batchGet(b)));
-  for (const it of pages.flat()) found.set(`${String(it.pk)}\u0000${String(it.sk)}`, it);
-  return found;
-}
-
 export const keyString = (k: Key): string => `${k.pk}\u0000${k.sk}`;
+
+/** The committed items of a set of keys (each read once, in parallel batches of 100), by keyString. */
+export async function committedWrites(stores: Stores, keys: Key[]): Promise<Map<string, Item>> {
+  const unique = [...new Map(keys.map((k) => [keyString(k), k])).values()];
+  const batches: Key[][] = [];
+  for (let i = 0; i < unique.length; i += 100) batches.push(unique.slice(i, i + 100));
+  const pages = await Promise.all(batches.map((b) => stores.metadata.batchGet(b)));
+  return new Map(pages.flat().map((it) => [keyString({ pk: String(it.pk), sk: String(it.sk) }), it]));
+}
