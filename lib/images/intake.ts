@@ -99,9 +99,13 @@ export async function intakeImage(bytes: Buffer, limits: ImageLimits, field = 'i
       if (opts.width !== undefined || opts.height !== undefined) {
         pipeline = pipeline.resize({ width: opts.width, height: opts.height, fit: opts.fit ?? 'inside' });
       }
-      // removeAlpha + sRGB gives exactly 3 channels for grey, grey+alpha, RGBA and CMYK inputs;
-      // depth 'uchar' brings 16-bit PNGs down to 8 bits.
+      // Transparent pixels are composited onto white first: their stored colour is whatever the
+      // editor left there (a cut-out product PNG often hides the old background or noise under
+      // alpha 0), and dropping alpha alone would show it to every model. flatten + removeAlpha +
+      // sRGB gives exactly 3 channels for grey, grey+alpha, RGBA and CMYK inputs; depth 'uchar'
+      // brings 16-bit PNGs down to 8 bits.
       const { data, info } = await pipeline
+        .flatten({ background: '#ffffff' })
         .removeAlpha()
         .toColourspace('srgb')
         .raw({ depth: 'uchar' })

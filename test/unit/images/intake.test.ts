@@ -238,7 +238,7 @@ describe('intakeImage: dimension and aspect limits', () => {
 });
 
 describe('DecodedImage.rgb', () => {
-  it('always returns 3-channel 8-bit pixels (RGBA, grey and 16-bit inputs)', async () => {
+  it('always returns 3-channel 8-bit pixels (RGBA composited onto white, grey and 16-bit inputs)', async () => {
     const halfTransparent = { r: 200, g: 100, b: 50, alpha: 0.5 };
     const rgba = await sharp({ create: { width: 5, height: 4, channels: 4, background: halfTransparent } })
       .png()
@@ -251,12 +251,22 @@ describe('DecodedImage.rgb', () => {
     expect((await sharp(grey).metadata()).channels).toBe(1);
     expect((await sharp(deep).metadata()).depth).toBe('ushort');
 
-    for (const [bytes, first] of [[rgba, [200, 100, 50]], [grey, [77, 77, 77]], [deep, [0x88, 0x44, 0x22]]] as const) {
+    for (const [bytes, first] of [[rgba, [227, 177, 152]], [grey, [77, 77, 77]], [deep, [0x88, 0x44, 0x22]]] as const) {
       const { data, width, height } = await (await intakeImage(bytes, ALL)).rgb();
       expect([width, height]).toEqual([5, 4]);
       expect(data.length).toBe(5 * 4 * 3);
       expect(pixelAt(data, width, 3, 0, 0)).toEqual(first);
     }
+  });
+
+  it('shows white, not the colour stored under fully transparent pixels', async () => {
+    // A cut-out PNG keeps the old background's colour under alpha 0; no model may see it.
+    const hidden = Buffer.alloc(6 * 4 * 4);
+    for (let i = 0; i < 6 * 4; i++) hidden.set(i < 12 ? [0, 0, 255, 0] : [10, 200, 10, 255], i * 4);
+    const bytes = await sharp(hidden, { raw: { width: 6, height: 4, channels: 4 } }).png().toBuffer();
+    const { data, width } = await (await intakeImage(bytes, ALL)).rgb();
+    expect(pixelAt(data, width, 3, 0, 0)).toEqual([255, 255, 255]);
+    expect(pixelAt(data, width, 3, 0, 3)).toEqual([10, 200, 10]);
   });
 
   it("resizes to fit inside the box by default, and to exact size with fit 'fill'", async () => {
