@@ -25,6 +25,7 @@ import { evaluate } from '../lib/classify/metrics';
 import { predictProba, rng, trainSoftmax } from '../lib/classify/softmax';
 import { intakeImage } from '../lib/images';
 import { availablePhotos } from '../test/support/photos';
+import { labelledStamps, STAMPS_PACKAGE } from '../test/support/stamps';
 import { SHAPE_LABELS, shapeImage } from '../test/support/shapes';
 import { call } from '../test/support/http';
 import { startServices } from '../test/support/services';
@@ -64,7 +65,7 @@ function nearestCentroid(labels: string[], trainX: Float32Array[], trainY: numbe
   });
 }
 
-async function evaluateSet(name: string, items: Item[]) {
+async function evaluateSet(name: string, role: string, items: Item[]) {
   const e = await embedder();
   const labels = [...new Set(items.map((i) => i.label))].sort();
   const index = new Map(labels.map((l, i) => [l, i]));
@@ -97,7 +98,7 @@ async function evaluateSet(name: string, items: Item[]) {
   const ourNoisy = evaluate(labels, truth, test.map((t) => argmax(predictProba(noisy, feats.get(t.sampleId)!))), train.length);
   // 5-fold cross-validation (folds by position, stratified by the label-ordered list) for a steadier number on small sets.
   const cv = { ours: [] as number[], hist: [] as number[], truth: [] as number[] };
-  if (items.length < 200) {
+  if (items.length < 400) {
     const sorted = [...items].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.sampleId < b.sampleId ? -1 : 1));
     for (let fold = 0; fold < 5; fold++) {
       const tr = sorted.filter((_, i) => i % 5 !== fold);
@@ -112,24 +113,37 @@ async function evaluateSet(name: string, items: Item[]) {
   const cvOurs = cv.truth.length ? evaluate(labels, cv.truth, cv.ours, 0).f1 : undefined;
   const cvHist = cv.truth.length ? evaluate(labels, cv.truth, cv.hist, 0).f1 : undefined;
   const perLabel = labels.map((l) => `${l} ${items.filter((i) => i.label === l).length}`).join(', ');
-  return { name, labels, cvOurs, cvHist, perLabel, n: items.length, train: train.length, test: test.length, embedMs, trainMs, epochs: report.epochs, ours, maj, hist, ourNoisy, flipped };
+  return { name, role, labels, cvOurs, cvHist, perLabel, n: items.length, train: train.length, test: test.length, embedMs, trainMs, epochs: report.epochs, ours, maj, hist, ourNoisy, flipped };
 }
 
 async function main() {
   const sets: Array<Awaited<ReturnType<typeof evaluateSet>>> = [];
+  const { readFileSync } = await import('node:fs');
   const photos = availablePhotos();
   const byCat = new Map<string, number>();
   for (const p of photos) byCat.set(p.category, (byCat.get(p.category) ?? 0) + 1);
   const usable = photos.filter((p) => (byCat.get(p.category) ?? 0) >= 2);
   if (usable.length) {
-    const { readFileSync } = await import('node:fs');
-    sets.push(await evaluateSet('photos', usable.map((p) => ({ sampleId: p.name, label: p.category, bytes: readFileSync(p.path) }))));
+    sets.push(await evaluateSet('photos', 'tuning (the features were chosen on it)', usable.map((p) => ({ sampleId: p.name, label: p.category, bytes: readFileSync(p.path) }))));
+  }
+  // Tux Paint's stamps, split once by hash (test/support/stamps.ts): choices look at the tuning side only.
+  const stampSet = labelledStamps();
+  if (!stampSet.length) console.warn(`${STAMPS_PACKAGE} is not installed (apt-get install ${STAMPS_PACKAGE}): the stamp sets are left out`);
+  // `--tuning`: the tuning sets only, printed (BENCHMARKS.md untouched) — for choosing anything.
+  const tuningOnly = process.argv.includes('--tuning');
+  for (const part of tuningOnly ? (['tuning'] as const) : (['tuning', 'held-out'] as const)) {
+    const items = stampSet.filter((s) => s.part === part).map((s) => ({ sampleId: s.name, label: s.group, bytes: readFileSync(s.path) }));
+    if (items.length) sets.push(await evaluateSet(`stamps, ${part} side`, part === 'tuning' ? 'tuning' : 'held-out (never looked at while choosing)', items));
+  }
+  if (tuningOnly) {
+    for (const s of sets) console.log(JSON.stringify({ name: s.name, cv: [s.cvOurs, s.cvHist], acc: s.ours.accuracy, f1: s.ours.f1, maj: s.maj.f1, hist: s.hist.f1 }));
+    return;
   }
   const shapes: Item[] = [];
   const colour = rng(3);
   const hex = () => `#${Math.floor(colour() * 0xffffff).toString(16).padStart(6, '0')}`;
   for (let i = 0; i < 334; i++) for (const l of SHAPE_LABELS) shapes.push({ sampleId: `${l}-${i}`, label: l, bytes: await shapeImage(l, i, 'png', 96, hex()) });
-  sets.push(await evaluateSet('shapes (random colours)', shapes));
+  sets.push(await evaluateSet('shapes (random colours)', 'synthetic (timing and label noise)', shapes));
   for (const s of sets) console.log(JSON.stringify({ name: s.name, cv: [s.cvOurs, s.cvHist], acc: s.ours.accuracy, f1: s.ours.f1, maj: s.maj.f1, hist: s.hist.f1, noisy: [s.ourNoisy.accuracy, s.ourNoisy.f1], embedMs: s.embedMs, trainMs: s.trainMs }));
 
   // Predict through the handler on the local services.
@@ -193,9 +207,9 @@ async function main() {
     '',
     `\`npm run bench:classify\` (bench/classify.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, TF.js WASM backend, load average ${loadavg()[0].toFixed(1)} at the end of the run (the cores are shared with other processes). Method: MobileNetV2 features (the embedder Iris ships, 1280-d, whole image resized to 224 × 224) followed by a 4×4×4 RGB histogram (lib/classify/features.ts), and a softmax head trained with Adam + L2 (lib/classify/softmax.ts); evaluation on a deterministic stratified 20 % split.`,
     '',
-    '| set | images per label | train / eval | ours accuracy | ours macro-F1 | majority macro-F1 | colour-histogram centroid macro-F1 | ours, 10 % wrong training labels (accuracy / macro-F1) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...sets.map((s) => `| ${s.name}${s.cvOurs !== undefined ? ` (5-fold cross-validated macro-F1: ours ${f(s.cvOurs)} %, colour histogram ${f(s.cvHist!)} %)` : ''} | ${s.perLabel} | ${s.train} / ${s.test} | ${f(s.ours.accuracy)} % | ${f(s.ours.f1)} % | ${f(s.maj.f1)} % | ${f(s.hist.f1)} % | ${f(s.ourNoisy.accuracy)} % / ${f(s.ourNoisy.f1)} % (${s.flipped} labels flipped) |`),
+    '| set | role | images per label | train / eval | ours accuracy | ours macro-F1 | majority macro-F1 | colour-histogram centroid macro-F1 | ours, 10 % wrong training labels (accuracy / macro-F1) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...sets.map((s) => `| ${s.name}${s.cvOurs !== undefined ? ` (5-fold cross-validated macro-F1: ours ${f(s.cvOurs)} %, colour histogram ${f(s.cvHist!)} %)` : ''} | ${s.role} | ${s.perLabel} | ${s.train} / ${s.test} | ${f(s.ours.accuracy)} % | ${f(s.ours.f1)} % | ${f(s.maj.f1)} % | ${f(s.hist.f1)} % | ${f(s.ourNoisy.accuracy)} % / ${f(s.ourNoisy.f1)} % (${s.flipped} labels flipped) |`),
     '',
     `Training time (shapes, ${shapesSet.n} images): embedding ${(shapesSet.embedMs / 1000).toFixed(1)} s (${perK(shapesSet.embedMs, shapesSet.n)} s per 1,000 images, once per image: the feature cache serves retraining), softmax head ${(shapesSet.trainMs / 1000).toFixed(1)} s (${shapesSet.epochs} epochs, ${shapesSet.train} samples).`,
     '',

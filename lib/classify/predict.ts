@@ -22,7 +22,7 @@ import { IrisError, isIrisError } from '../errors';
 import { decodeBase64Image, intakeImage } from '../images';
 import type { Stores } from '../store/ports';
 import { HARD_REASONS, PREDICT_LIMITS } from './contract';
-import { embedder, featureName, featureOf } from './features';
+import { embedder, featureName, featureOf, layoutWeight } from './features';
 import { classifyKeys, classifyObjects } from './keys';
 import { getModel, loadModel } from './models';
 import { getService, type Service } from './services';
@@ -106,9 +106,9 @@ export async function predict(
   }
   const img = await decodePredictImage(body.base64);
   const [model, e] = await Promise.all([getModel(s, projectId, sv.modelId).then((m) => loadModel(s, m)), embedder()]);
-  // A model trained on another feature layout (another embedder) cannot read these features.
-  if (model.model.embedder !== featureName(e)) throw new Error(`model ${model.model.modelId} was trained on ${model.model.embedder} features, this container computes ${featureName(e)}`);
-  const x = await featureOf(e, img);
+  // Features in the layout the model was trained on; one from another embedder cannot be computed here.
+  if (layoutWeight(e, model.model.embedder) === undefined) throw new Error(`model ${model.model.modelId} was trained on ${model.model.embedder} features, which this container (${featureName(e)}) cannot compute`);
+  const x = await featureOf(e, img, model.model.embedder);
   const probs = predictProba(model.softmax, x);
   const labels = model.softmax.labels;
   let best = 0;
