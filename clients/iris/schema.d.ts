@@ -2110,7 +2110,8 @@ export interface operations {
                     /** @enum {string} */
                     model_algorithm: "image_classification" | "object_detection";
                     model_id?: string;
-                    model_name: string;
+                    model_name?: string;
+                    service_id?: string;
                     setting_config?: {
                         thr?: number;
                     };
@@ -2196,6 +2197,7 @@ export interface operations {
                     model_id?: string;
                     model_name?: string;
                     rotate_upload_key?: boolean;
+                    service_id?: string | null;
                     setting_config?: {
                         thr?: number;
                     };

@@ -4,13 +4,20 @@
  * incremented atomically by every accepted upload and refused past the quota), the dataset the
  * frames land in, and `dataset_path` — the capability URL a device hands to `upload_jpeg`
  * (built from IRIS_PUBLIC_URL, with a random upload key; knowing the URL is what allows uploading).
+ *
+ * Iris addition: a config may name a classification service (`service_id`). Its answer then
+ * gives that service's *current* model as `model_id` / `model_name` (with `model_version`), so
+ * after the service is switched to a new version the devices read the same model the cloud
+ * predicts with. If the service is deleted, the model last stored on the config is answered.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { getModel } from '../classify/models';
+import { getService } from '../classify/services';
 import { config } from '../config';
 import { getDataset } from '../datasets/datasets';
-import { IrisError } from '../errors';
+import { IrisError, isIrisError } from '../errors';
 import { datasetKeys } from '../store/keys';
-import type { Item, MetadataStore } from '../store/ports';
+import type { Item, MetadataStore, Stores } from '../store/ports';
 import { queryAll } from '../store/query';
 import { configNotFound, type ModelAlgorithm } from './contract';
 
@@ -29,6 +36,8 @@ export interface HardSampleConfig {
   modelAlgorithm: ModelAlgorithm;
   modelId: string;
   modelName: string;
+  /** The classification service whose current model the config names (Iris addition). */
+  serviceId?: string;
   thr: number;
   uploadKey: string;
   createdAt: string;
@@ -42,7 +51,9 @@ export interface HardSampleConfigInput {
   data_count: number;
   model_algorithm: ModelAlgorithm;
   model_id?: string;
-  model_name: string;
+  /** Required unless `service_id` names a service (its model's name is used). */
+  model_name?: string;
+  service_id?: string;
   setting_config?: { thr?: number };
 }
 
@@ -59,6 +70,7 @@ const toConfig = (i: Item): HardSampleConfig => ({
   modelAlgorithm: i.modelAlgorithm as ModelAlgorithm,
   modelId: String(i.modelId ?? ''),
   modelName: String(i.modelName),
+  serviceId: i.serviceId ? String(i.serviceId) : undefined,
   thr: Number(i.thr),
   uploadKey: String(i.uploadKey),
   createdAt: String(i.createdAt),
@@ -70,8 +82,33 @@ export function uploadUrl(c: Pick<HardSampleConfig, 'projectId' | 'configId' | '
   return `${base}/v1/${c.projectId}/hard-examples/${c.configId}/${c.uploadKey}`;
 }
 
-/** The `hard_sample_setting` entry as HiLens returns it (plus Iris's ids). */
-export function configView(c: HardSampleConfig): Record<string, unknown> {
+/** A service's current model, as a config names it. */
+export interface ServiceModel {
+  serviceId: string;
+  modelId: string;
+  modelName: string;
+  modelVersion: string;
+}
+
+/** The current model of a service; `null` when the service (or its model) is gone. */
+export async function serviceModel(s: Stores, projectId: string, serviceId: string): Promise<ServiceModel | null> {
+  try {
+    const sv = await getService(s, projectId, serviceId);
+    const m = await getModel(s, projectId, sv.modelId);
+    return { serviceId, modelId: m.modelId, modelName: m.modelName, modelVersion: m.modelVersion };
+  } catch (e) {
+    if (isIrisError(e) && e.kind === 'NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/** The model a config names now: its service's current model when it names a live service. */
+export async function liveModel(s: Stores, c: HardSampleConfig): Promise<ServiceModel | null> {
+  return c.serviceId ? serviceModel(s, c.projectId, c.serviceId) : null;
+}
+
+/** The `hard_sample_setting` entry as HiLens returns it (plus Iris's ids); `live` is the service's current model. */
+export function configView(c: HardSampleConfig, live: ServiceModel | null = null): Record<string, unknown> {
   return {
     config_id: c.configId,
     ...(c.deviceId ? { device_id: c.deviceId } : {}),
@@ -83,14 +120,26 @@ export function configView(c: HardSampleConfig): Record<string, unknown> {
     dataset_name: c.datasetName,
     dataset_path: uploadUrl(c),
     model_algorithm: c.modelAlgorithm,
-    model_id: c.modelId,
-    model_name: c.modelName,
+    model_id: live?.modelId ?? c.modelId,
+    model_name: live?.modelName ?? c.modelName,
+    ...(live ? { model_version: live.modelVersion } : {}),
+    ...(c.serviceId ? { service_id: c.serviceId } : {}),
     setting_config: { thr: c.thr },
   };
 }
 
-export async function createConfig(metadata: MetadataStore, projectId: string, input: HardSampleConfigInput, now = new Date()): Promise<HardSampleConfig> {
+/** A named service must exist in the project (ModelArts' not-found code otherwise). */
+async function requireService(s: Stores, projectId: string, serviceId: string): Promise<ServiceModel> {
+  const m = await serviceModel(s, projectId, serviceId);
+  if (!m) await getService(s, projectId, serviceId); // throws the service's not-found error
+  if (!m) throw new IrisError('NOT_FOUND', `the model of service ${serviceId} does not exist`, { status: 404 });
+  return m;
+}
+
+export async function createConfig(s: Stores, projectId: string, input: HardSampleConfigInput, now = new Date()): Promise<HardSampleConfig> {
+  const metadata = s.metadata;
   const ds = await getDataset(metadata, projectId, input.dataset_id);
+  const sm = input.service_id ? await requireService(s, projectId, input.service_id) : null;
   const configId = randomBytes(10).toString('hex');
   const item = {
     ...datasetKeys.hardConfig(projectId, configId),
@@ -104,8 +153,9 @@ export async function createConfig(metadata: MetadataStore, projectId: string, i
     dataCount: input.data_count,
     datacurCount: 0,
     modelAlgorithm: input.model_algorithm,
-    modelId: input.model_id ?? '',
-    modelName: input.model_name,
+    modelId: sm?.modelId ?? input.model_id ?? '',
+    modelName: sm?.modelName ?? input.model_name ?? '',
+    ...(sm ? { serviceId: sm.serviceId } : {}),
     thr: input.setting_config?.thr ?? 0.5,
     uploadKey: randomBytes(24).toString('base64url'),
     createdAt: now.toISOString(),
@@ -145,23 +195,27 @@ export interface HardSampleConfigUpdate {
   model_algorithm?: ModelAlgorithm;
   model_id?: string;
   model_name?: string;
+  /** Name a service (its current model is answered), or `null` to stop naming one. */
+  service_id?: string | null;
   setting_config?: { thr?: number };
   /** Issue a new upload key (the old dataset_path stops working). */
   rotate_upload_key?: boolean;
 }
 
-export async function updateConfig(metadata: MetadataStore, projectId: string, configId: string, u: HardSampleConfigUpdate): Promise<HardSampleConfig> {
+export async function updateConfig(s: Stores, projectId: string, configId: string, u: HardSampleConfigUpdate): Promise<HardSampleConfig> {
+  const sm = u.service_id ? await requireService(s, projectId, u.service_id) : null;
   const set: Record<string, unknown> = {
     cameraNames: u.camera_names,
     dataCount: u.data_count,
     datacurCount: u.datacur_count,
     modelAlgorithm: u.model_algorithm,
-    modelId: u.model_id,
-    modelName: u.model_name,
+    modelId: sm?.modelId ?? u.model_id,
+    modelName: sm?.modelName ?? u.model_name,
+    serviceId: sm?.serviceId,
     thr: u.setting_config?.thr,
     uploadKey: u.rotate_upload_key ? randomBytes(24).toString('base64url') : undefined,
   };
-  const item = await metadata.update(datasetKeys.hardConfig(projectId, configId), { set }, { ifExists: true });
+  const item = await s.metadata.update(datasetKeys.hardConfig(projectId, configId), { set, ...(u.service_id === null ? { remove: ['serviceId'] } : {}) }, { ifExists: true });
   if (!item) throw configNotFound(configId);
   return toConfig(item);
 }

@@ -10,6 +10,8 @@ export const configFields = {
   model_algorithm: z.enum(MODEL_ALGORITHMS),
   model_id: z.string().max(64),
   model_name: name,
+  /** Iris addition: the classification service whose current model the config names. */
+  service_id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a service id is letters, digits, "-" or "_"'),
   setting_config: z.object({ thr: z.number().min(0).max(1) }).partial(),
 };
 /** Multipart fields are strings; JSON sends numbers. */

@@ -1,5 +1,5 @@
 import { defineOperation } from '../../../lib/http/operation';
-import { configView, listConfigs } from '../../../lib/hard-examples/configs';
+import { configView, listConfigs, liveModel } from '../../../lib/hard-examples/configs';
 import { z } from 'zod';
 
 /** GET /v1/{project_id}/hard-sample-configs?device_id=&skill_id= */
@@ -19,7 +19,16 @@ export default defineOperation({
   schema,
   run: async ({ input, projectId, stores }) => {
     const configs = await listConfigs(stores.metadata, projectId, { deviceId: input.query.device_id, skillId: input.query.skill_id });
-    return { hard_sample_setting: configs.map(configView) };
+    // One lookup per named service, however many configs name it.
+    const live = new Map<string, ReturnType<typeof liveModel>>();
+    const views = await Promise.all(
+      configs.map(async (c) => {
+        const key = c.serviceId ?? '';
+        if (!live.has(key)) live.set(key, liveModel(stores, c));
+        return configView(c, await live.get(key)!);
+      }),
+    );
+    return { hard_sample_setting: views };
   },
   access: { table: ['read'] },
   memory: 256,

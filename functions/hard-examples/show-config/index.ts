@@ -1,5 +1,5 @@
 import { defineOperation } from '../../../lib/http/operation';
-import { configView, getConfig } from '../../../lib/hard-examples/configs';
+import { configView, getConfig, liveModel } from '../../../lib/hard-examples/configs';
 import { z } from 'zod';
 import { configPath } from '../../../lib/hard-examples/params';
 
@@ -15,7 +15,10 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'huawei-token',
   schema,
-  run: async ({ input, projectId, stores }) => configView(await getConfig(stores.metadata, projectId, input.path.config_id)),
+  run: async ({ input, projectId, stores }) => {
+    const c = await getConfig(stores.metadata, projectId, input.path.config_id);
+    return configView(c, await liveModel(stores, c));
+  },
   access: { table: ['read'] },
   memory: 256,
   timeout: 10,

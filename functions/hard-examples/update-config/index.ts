@@ -1,5 +1,5 @@
 import { defineOperation } from '../../../lib/http/operation';
-import { configView, updateConfig } from '../../../lib/hard-examples/configs';
+import { configView, liveModel, updateConfig } from '../../../lib/hard-examples/configs';
 import { z } from 'zod';
 import { configFields, configPath } from '../../../lib/hard-examples/params';
 
@@ -13,6 +13,7 @@ const schema = z.object({
     model_algorithm: configFields.model_algorithm.optional(),
     model_id: configFields.model_id.optional(),
     model_name: configFields.model_name.optional(),
+    service_id: configFields.service_id.nullable().optional(),
     setting_config: configFields.setting_config.optional(),
     rotate_upload_key: z.boolean().optional(),
   }),
@@ -27,7 +28,10 @@ export default defineOperation({
   family: 'modelarts',
   auth: 'huawei-token',
   schema,
-  run: async ({ input, projectId, stores }) => configView(await updateConfig(stores.metadata, projectId, input.path.config_id, input.body)),
+  run: async ({ input, projectId, stores }) => {
+    const c = await updateConfig(stores, projectId, input.path.config_id, input.body);
+    return configView(c, await liveModel(stores, c));
+  },
   access: { table: ['read', 'write'] },
   memory: 256,
   timeout: 10,

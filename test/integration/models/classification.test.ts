@@ -29,6 +29,10 @@ import { main as updateService } from '../../../functions/services/update-servic
 import { main as deleteService } from '../../../functions/services/delete-service/handler';
 import { main as predictHandler } from '../../../functions/services/predict/handler';
 import { main as onObject } from '../../../functions/ingest/on-object/handler';
+import { main as createConfig } from '../../../functions/hard-examples/create-config/handler';
+import { main as showConfig } from '../../../functions/hard-examples/show-config/handler';
+import { main as listConfigs } from '../../../functions/hard-examples/list-configs/handler';
+import { main as updateConfig } from '../../../functions/hard-examples/update-config/handler';
 import { embedder } from '../../../lib/classify/features';
 import { classifyKeys } from '../../../lib/classify/keys';
 import { newId } from '../../../lib/classify/contract';
@@ -124,6 +128,7 @@ describe('training jobs refuse what they cannot train', () => {
 let firstModel: string;
 let firstJob: string;
 let serviceId: string;
+let configId: string;
 
 describe('the whole loop', () => {
   it('trains asynchronously: the create call returns Pending, the run continues across invocations through the feature cache', async () => {
@@ -302,6 +307,21 @@ describe('the whole loop', () => {
     expect((await call(deleteService, { method: 'DELETE', pathParameters: at({ service_id: sv.body.service_id }), headers: auth() })).status).toBe(204);
   }, 60_000);
 
+  it('a HiLens hard-sample config may name the service: devices read the model it predicts with', async () => {
+    const body = { dataset_id: datasetId, device_id: 'cam-1', data_count: 10, model_algorithm: 'image_classification' };
+    const unknown = await call(createConfig, { pathParameters: at(), headers: auth(), json: { ...body, service_id: 'no-such-service' } });
+    expect([unknown.status, unknown.body.error_code]).toEqual([404, 'ModelArts.0102']);
+    const foreign = await call(createConfig, { pathParameters: { project_id: other.projectId }, headers: auth(other), json: { ...body, service_id: serviceId } });
+    // The other project sees neither the dataset nor the service: ModelArts' "dataset does not exist".
+    expect([foreign.status, foreign.body.error_code]).toEqual([404, 'ModelArts.4352']);
+    const neither = await call(createConfig, { pathParameters: at(), headers: auth(), json: body });
+    expect([neither.status, neither.body.error_msg]).toEqual([400, expect.stringMatching(/model_name/)]);
+    const made = await call(createConfig, { pathParameters: at(), headers: auth(), json: { ...body, service_id: serviceId } });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    configId = made.body.config_id;
+    expect(made.body).toMatchObject({ service_id: serviceId, model_id: firstModel, model_name: 'shapes', model_version: '0.0.1' });
+  });
+
   it('trains on confirmed hard samples: a new model version, the service switched to it, the old one deletable only once unused', async () => {
     const hard = await call(listSamples, { method: 'GET', pathParameters: at({ dataset_id: datasetId }), headers: auth(), query: { only_hard: 'true' } });
     // A reviewer confirms each hard sample with its left half's shape.
@@ -334,6 +354,15 @@ describe('the whole loop', () => {
     expect((await call(updateService, { method: 'PUT', pathParameters: at({ service_id: serviceId }), headers: auth(), json: { model_id: firstModel } })).body.error_code).toBe('ModelArts.0102');
     const services = await call(listServices, { method: 'GET', pathParameters: at(), headers: auth() });
     expect(services.body.services.map((s: { service_id: string }) => s.service_id)).toEqual([serviceId]);
+    // The HiLens config that names the service follows the switch, in get_hard_sample_config too.
+    const shown = await call(showConfig, { method: 'GET', pathParameters: at({ config_id: configId }), headers: auth() });
+    expect(shown.body).toMatchObject({ service_id: serviceId, model_id: second, model_version: '0.0.2' });
+    const listed = await call(listConfigs, { method: 'GET', pathParameters: at(), headers: auth(), query: { device_id: 'cam-1' } });
+    expect(listed.body.hard_sample_setting.map((c: { model_id: string }) => c.model_id)).toEqual([second]);
+    // Naming no service any more: the model last stored stays.
+    const unlinked = await call(updateConfig, { method: 'PUT', pathParameters: at({ config_id: configId }), headers: auth(), json: { service_id: null, model_name: 'edge-shapes' } });
+    expect(unlinked.body.service_id).toBeUndefined();
+    expect(unlinked.body).toMatchObject({ model_id: firstModel, model_name: 'edge-shapes' });
   }, 300_000);
 });
 
