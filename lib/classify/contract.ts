@@ -19,6 +19,8 @@ export const CODES = {
   jobState: 'ModelArts.2804',
   /** *unverified*: a sample could not be read or decoded while training. */
   sampleUnreadable: 'ModelArts.2805',
+  /** *unverified*: the job's runs stopped answering (every delivery of its run failed); set by the sweep. */
+  stalled: 'ModelArts.2806',
   /** *unverified*: the model is used by a service (delete refused). */
   modelInUse: 'ModelArts.3502',
   internal: 'ModelArts.0010',

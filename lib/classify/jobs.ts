@@ -221,6 +221,44 @@ export async function listJobs(s: Stores, projectId: string, offset: number, lim
   return { total: all.length, jobs: all.slice(offset * limit, offset * limit + limit) };
 }
 
+/**
+ * A job whose run has given no sign of life for this long is dead: one invocation lasts at most
+ * 15 minutes and beats at its start and every few samples, and Lambda retries a failed
+ * asynchronous delivery twice within minutes. So when every delivery failed (a crash, a timeout,
+ * a missing permission) nothing else would ever end the job.
+ */
+export const STALL_MS = 30 * 60 * 1000;
+
+/**
+ * The watchdog (run by the hourly sweep): fails the project's Pending / Running jobs that have been
+ * silent for STALL_MS, each conditionally on the state it was read in (a run that wakes up at the
+ * same moment wins). A late delivery of the run finds the job Failed and does nothing.
+ */
+export async function failStalledJobs(s: Stores, projectId: string, now = Date.now()): Promise<string[]> {
+  const failed: string[] = [];
+  for await (const items of queryPages(s.metadata, { pk: classifyKeys.jobs(projectId) })) {
+    for (const job of items.map(toJob)) {
+      if (TERMINAL.includes(job.status)) continue;
+      const lastSign = Math.max(job.heartbeat ?? 0, job.updateTime, job.createTime);
+      if (now - lastSign < STALL_MS) continue;
+      const after = await s.metadata.update(
+        classifyKeys.job(projectId, job.jobId),
+        {
+          set: {
+            status: 'Failed',
+            errorCode: CODES.stalled,
+            errorMsg: `the training run gave no sign of life for ${Math.round((now - lastSign) / 60_000)} minutes (every delivery of its run failed); create the job again`,
+            updateTime: now,
+          },
+        },
+        { ifMatch: { status: job.status, attempt: job.attempt, updateTime: job.updateTime } },
+      );
+      if (after) failed.push(job.jobId);
+    }
+  }
+  return failed;
+}
+
 /** Stop: a pending job stops at once; a running one is asked to, and stops at its next check. */
 export async function stopJob(s: Stores, projectId: string, jobId: string, now = Date.now()): Promise<Job> {
   for (let attempt = 0; attempt < 5; attempt++) {

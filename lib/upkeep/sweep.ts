@@ -1,7 +1,7 @@
 /**
  * The scheduled sweep over every family of every project (functions/system/sweep in AWS; the
- * local stack runs it at start): image libraries, face sets and datasets, each swept by its own
- * family's rules (lib/store/sweep.ts). A run stops before its time budget and the next one
+ * local stack runs it at start): image libraries, face sets, datasets and model artefacts, each
+ * swept by its own family's rules (lib/store/sweep.ts), and the training-job watchdog. A run stops before its time budget and the next one
  * resumes after the last project it finished, so a deployment of any size is covered in turn.
  */
 import { listProjectIds } from '../auth/credentials';
@@ -11,6 +11,7 @@ import { listFaceSets } from '../faces/face-sets';
 import { sweepFaceSet } from '../faces/sweep';
 import { listLibraries } from '../search/library';
 import { sweepLibrary } from '../search/sweep';
+import { failStalledJobs } from '../classify/jobs';
 import { sweepModels } from '../classify/sweep';
 import { keys } from '../store/keys';
 import type { Stores } from '../store/ports';
@@ -34,6 +35,8 @@ export async function sweepProject(stores: Stores, projectId: string, opts: Swee
   const { datasets } = await listDatasets(stores.metadata, projectId, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
   for (const ds of datasets) note(`dataset ${ds.datasetId}`, await sweepDataset(stores, ds, opts));
   note('models', await sweepModels(stores, projectId, opts));
+  // The training-job watchdog: jobs whose every run delivery failed are ended, not left Running.
+  for (const jobId of await failStalledJobs(stores, projectId)) out.push({ projectId, what: `training job ${jobId} (stalled: marked Failed)`, rows: 0, objects: 0 });
   return out;
 }
 

@@ -38,6 +38,7 @@ import { classifyKeys } from '../../../lib/classify/keys';
 import { newId } from '../../../lib/classify/contract';
 import { sweepModels } from '../../../lib/classify/sweep';
 import { runJob } from '../../../lib/classify/runner';
+import { failStalledJobs } from '../../../lib/classify/jobs';
 import type { Stores } from '../../../lib/store/ports';
 import { newWriteId } from '../../../lib/store/write';
 import { call, lambdaContext } from '../../support/http';
@@ -396,6 +397,39 @@ describe('stop and delete', () => {
     expect(await runSpec(deleted, 1)).toBe('gone');
     expect((await job(deleted)).body.error_code).toBe('ModelArts.0102');
     expect(await models()).toBe(count);
+  }, 300_000);
+
+  it('the watchdog fails a job whose every run delivery failed, and a late delivery does nothing', async () => {
+    const models = async () => (await call(listModels, { method: 'GET', pathParameters: at(), headers: auth() })).body.total_count;
+    const count = await models();
+    const never = (await startJob({ job_name: 'never_ran', dataset_id: datasetId })).body.job_id;
+    // A run that claimed its job and then died mid-way (its heartbeat stops).
+    const died = (await startJob({ job_name: 'died', dataset_id: datasetId })).body.job_id;
+    process.env.IRIS_TRAIN_RESERVE_MS = '31000';
+    try {
+      expect(await runSpec(died, 1, 30_000)).toBe('continued');
+    } finally {
+      delete process.env.IRIS_TRAIN_RESERVE_MS;
+    }
+    const fresh = (await startJob({ job_name: 'fresh', dataset_id: datasetId })).body.job_id;
+    const start = Date.now();
+    // Not yet: 29 minutes of silence is within what a live run with retries can take.
+    expect(await failStalledJobs(env.stores, p.projectId, start + 29 * 60_000)).toEqual([]);
+    // Past the limit: both stalled jobs fail with the watchdog's code (the fresh one is looked at as of now).
+    await env.stores.metadata.update(classifyKeys.job(p.projectId, fresh), { set: { updateTime: start + 40 * 60_000, createTime: start + 40 * 60_000 } });
+    expect((await failStalledJobs(env.stores, p.projectId, start + 45 * 60_000)).sort()).toEqual([never, died].sort());
+    for (const id of [never, died]) {
+      const b = (await job(id)).body;
+      expect([b.status, b.error_code]).toEqual(['Failed', 'ModelArts.2806']);
+      expect(b.error_msg).toMatch(/no sign of life/);
+    }
+    expect((await job(fresh)).body.status).toBe('Pending');
+    // A delivery that arrives after all: the job stays Failed and no model appears.
+    expect(await runSpec(never, 1)).toBe('duplicate');
+    expect(await runSpec(died, 2)).toBe('duplicate');
+    expect((await job(died)).body.status).toBe('Failed');
+    expect(await models()).toBe(count);
+    await call(deleteJob, { method: 'DELETE', pathParameters: at({ job_id: fresh }), headers: auth() });
   }, 300_000);
 });
 
