@@ -65,6 +65,20 @@ const { functions: lambdaFunctions, roles } = serverlessFunctions(functions, {
   nativeLayerRef: { Ref: 'NativeLambdaLayer' },
 });
 
+/**
+ * Bucket lifecycle. Versioning keeps what a delete or an overwrite replaced: it stays recoverable
+ * for RETAIN_REPLACED_DAYS, then S3 removes it (without this rule every deleted image, face photo
+ * and old LanceDB file would be kept, and billed, for ever). Objects under `ingest/` are hand-offs
+ * that an importer has copied into `data/` (or recorded as failed, for inspection) and `jobs/`
+ * holds training-run specs (an audit trail): both expire. `data/` and `vectors/` never expire.
+ */
+const RETAIN_REPLACED_DAYS = 30;
+const lifecycleRules = [
+  { Id: 'replaced-versions', Status: 'Enabled', Prefix: '', NoncurrentVersionExpirationInDays: RETAIN_REPLACED_DAYS, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+  { Id: 'ingest-hand-offs', Status: 'Enabled', Prefix: PREFIX.ingest, ExpirationInDays: 30 },
+  { Id: 'training-specs', Status: 'Enabled', Prefix: PREFIX.jobs, ExpirationInDays: 90 },
+];
+
 const configuration = {
   service,
   frameworkVersion: '4',
@@ -85,6 +99,7 @@ const configuration = {
       objects: {
         name: bucketName,
         versioningConfiguration: { Status: 'Enabled' },
+        lifecycleConfiguration: { Rules: lifecycleRules },
         bucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
         publicAccessBlockConfiguration: {
           BlockPublicAcls: true,

@@ -68,6 +68,14 @@ describe('packaged CloudFormation', () => {
     const [, bucket] = resources('AWS::S3::Bucket').find(([id]) => id !== 'ServerlessDeploymentBucket')!;
     const p = bucket.Properties;
     expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    // Replaced versions are kept 30 days; hand-offs and job specs expire; stored data never does.
+    const rules = p.LifecycleConfiguration.Rules as Array<Record<string, any>>;
+    const whole = rules.find((r) => r.Prefix === '')!;
+    expect(whole).toMatchObject({ Status: 'Enabled', NoncurrentVersionExpirationInDays: 30 });
+    expect(whole.ExpirationInDays).toBeUndefined();
+    expect(rules.find((r) => r.Prefix === 'ingest/')).toMatchObject({ Status: 'Enabled', ExpirationInDays: 30 });
+    expect(rules.find((r) => r.Prefix === 'jobs/')).toMatchObject({ Status: 'Enabled', ExpirationInDays: 90 });
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined).map((r) => r.Prefix).sort()).toEqual(['ingest/', 'jobs/']);
     expect(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
     expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     const declared = functions.flatMap((f) => (f.config.events ?? []).flatMap((e) => ('s3' in e ? [{ fn: f.name, ...e.s3 }] : [])));
