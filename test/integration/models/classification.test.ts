@@ -79,6 +79,19 @@ const s3Event = (key: string) => ({ Records: [{ eventName: 'ObjectCreated:Put', 
 const runSpec = async (jobId: string, attempt: number, timeoutMs = 600_000) =>
   ((await runTraining(s3Event(`jobs/${p.projectId}/${jobId}/run-${attempt}.json`) as never, lambdaContext(timeoutMs) as never)) as { outcomes: Array<{ outcome: string }> }).outcomes[0].outcome;
 
+/**
+ * Runs attempt 1 of a job with a reserve above the invocation's whole time, so that it claims the
+ * job and hands over to attempt 2 at once (every feature is cached by then).
+ */
+async function handOverAtOnce(jobId: string): Promise<string> {
+  process.env.IRIS_TRAIN_RESERVE_MS = '31000';
+  try {
+    return await runSpec(jobId, 1, 30_000);
+  } finally {
+    delete process.env.IRIS_TRAIN_RESERVE_MS;
+  }
+}
+
 /** Runs a job's chain of invocations (each continuation spec it writes) to the end. */
 async function trainToEnd(jobId: string, from = 1): Promise<Record<string, any>> {
   for (let attempt = from; attempt < 20; attempt++) {
@@ -379,13 +392,7 @@ describe('stop and delete', () => {
 
     // Running: the stop request is honoured at the run's next check.
     const running = (await startJob({ job_name: 'stop_running', dataset_id: datasetId })).body.job_id;
-    // (Every feature is cached by now: a reserve above the invocation's time hands over at once.)
-    process.env.IRIS_TRAIN_RESERVE_MS = '31000';
-    try {
-      expect(await runSpec(running, 1, 30_000)).toBe('continued');
-    } finally {
-      delete process.env.IRIS_TRAIN_RESERVE_MS;
-    }
+    expect(await handOverAtOnce(running)).toBe('continued');
     expect((await call(stopJob, { pathParameters: at({ job_id: running }), headers: auth() })).body.status).toBe('Running');
     expect(await runSpec(running, 2)).toBe('stopped');
     expect((await job(running)).body.status).toBe('Stopped');
@@ -405,12 +412,7 @@ describe('stop and delete', () => {
     const never = (await startJob({ job_name: 'never_ran', dataset_id: datasetId })).body.job_id;
     // A run that claimed its job and then died mid-way (its heartbeat stops).
     const died = (await startJob({ job_name: 'died', dataset_id: datasetId })).body.job_id;
-    process.env.IRIS_TRAIN_RESERVE_MS = '31000';
-    try {
-      expect(await runSpec(died, 1, 30_000)).toBe('continued');
-    } finally {
-      delete process.env.IRIS_TRAIN_RESERVE_MS;
-    }
+    expect(await handOverAtOnce(died)).toBe('continued');
     const fresh = (await startJob({ job_name: 'fresh', dataset_id: datasetId })).body.job_id;
     const start = Date.now();
     // Not yet: 29 minutes of silence is within what a live run with retries can take.
