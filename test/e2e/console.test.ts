@@ -1,0 +1,194 @@
+/**
+ * The web console (console/) end to end: Debian's Chromium (playwright-core) against the real
+ * local stack, started once for every page flow in this file. Assertions are on what the page
+ * shows. Screenshots of each page go to docs/console/ (shown in the README).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../scripts/local/stack';
+import { photo, requirePhotos } from '../support/photos';
+import { libraryCopy } from '../support/transforms';
+
+// Page-side globals in the functions passed to page.evaluate / waitForFunction (this file is typechecked without the DOM lib).
+declare const document: any, window: any, localStorage: any, sessionStorage: any;
+type HTMLImageElement = any;
+
+const SHOTS = join(import.meta.dirname, '../../docs/console');
+let stack: LocalStack;
+let dataDir: string;
+let files: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  requirePhotos(['fresh-flower', 'garden', 'lady-bird']);
+  dataDir = await mkdtemp(join(tmpdir(), 'iris-console-'));
+  files = await mkdtemp(join(tmpdir(), 'iris-console-files-'));
+  process.env.IRIS_ESBUILD_DIR = '.esbuild-console-e2e';
+  stack = await startLocalStack({ port: 0, dataDir, log: () => undefined, verbose: process.env.IRIS_VERBOSE === '1' });
+  browser = await chromium.launch({
+    executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  if (files) await rm(files, { recursive: true, force: true });
+});
+
+async function signedIn(width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${stack.url}/console`);
+  await page.fill('#apiKey', stack.credentials.apiKey);
+  await page.fill('#secretKey', stack.credentials.secretKey);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#project-section');
+  return page;
+}
+
+const textOf = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
+
+describe('the web console', () => {
+  it('signs in (a wrong secret shown in words), keeps the token in session storage only, switches language, signs out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${stack.url}/console`);
+    await page.waitForSelector('#health tr[data-service="metadata"]');
+    await page.fill('#apiKey', stack.credentials.apiKey);
+    await page.fill('#secretKey', 'not-the-secret');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#signin-status.bad');
+    // The IAM envelope's own message, not a generic failure.
+    expect(await page.textContent('#signin-status')).toMatch(/password|secret|credential|invalid/i);
+    await page.screenshot({ path: join(SHOTS, 'sign-in.png') });
+
+    await page.fill('#secretKey', stack.credentials.secretKey);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#project-section');
+    expect(await page.textContent('#project-id')).toBe(stack.credentials.projectId);
+    const storage = await page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }) }));
+    expect(storage.session).toContain('iamToken');
+    expect(storage.local).not.toContain('Token');
+    expect(storage.local).not.toContain(stack.credentials.secretKey);
+
+    await page.selectOption('#lang', 'zh');
+    await page.waitForSelector('nav a[data-page="libraries"]:has-text("图库")');
+    expect(await page.textContent('#project-section h2')).toContain('项目');
+    await page.selectOption('#lang', 'en');
+    await page.waitForSelector('nav a[data-page="libraries"]:has-text("Image libraries")');
+
+    // A reload keeps the session (same tab); signing out forgets it.
+    await page.reload();
+    await page.waitForSelector('#project-section');
+    await page.click('#signout');
+    await page.waitForSelector('#signin');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.close();
+  });
+
+  it('image libraries: create, upload three photos (and a refusal), edit a brief, search with a crop, delete one', async () => {
+    const names = ['fresh-flower', 'garden', 'lady-bird'];
+    const paths: string[] = [];
+    for (const n of names) {
+      const p = join(files, `${n}.jpg`);
+      await writeFile(p, await libraryCopy(photo(n).path, 640));
+      paths.push(p);
+    }
+    const notImage = join(files, 'notes.txt');
+    await writeFile(notImage, 'this is not an image');
+    const crop = join(files, 'crop.jpg');
+    const garden = await libraryCopy(photo('garden').path, 640);
+    const meta = await sharp(garden).metadata();
+    await writeFile(crop, await sharp(garden).extract({ left: Math.round(meta.width! * 0.2), top: Math.round(meta.height! * 0.2), width: Math.round(meta.width! * 0.6), height: Math.round(meta.height! * 0.6) }).jpeg({ quality: 85 }).toBuffer());
+
+    const page = await signedIn();
+    await page.click('nav a[data-page="libraries"]');
+    await page.waitForSelector('.card[data-kind="same_hq"]');
+    await page.click('.card[data-kind="same_hq"] button');
+    await page.waitForSelector('.card[data-kind="same_hq"] [data-count]');
+    await page.click('.card[data-kind="same_hq"] a');
+    await page.waitForSelector('#library .empty');
+
+    await page.setInputFiles('#upload-files', [...paths, notImage]);
+    await page.waitForFunction(() => document.querySelectorAll('#upload-results li').length === 4, undefined, { timeout: 240_000 });
+    const results = await textOf(page, '#upload-results li');
+    for (const n of names) expect(results.find((r) => r.startsWith(`${n}.jpg`))).toMatch(/added \(\d+,\d+\)/);
+    // The refusal in words, from the Baidu envelope.
+    expect(results.find((r) => r.startsWith('notes.txt'))).toMatch(/image/i);
+    expect(await page.locator('#upload-results li.bad').count()).toBe(1);
+    await page.waitForFunction(() => document.querySelectorAll('#image-grid .tile').length === 3);
+    expect((await textOf(page, '#image-grid .brief')).sort()).toEqual(names.map((n) => `${n}.jpg`).sort());
+    expect(await page.textContent('.card[data-kind="same_hq"] [data-count]')).toBe('3');
+    // Every thumbnail loads (presigned URLs of the stored images).
+    await page.waitForFunction(() => [...document.querySelectorAll('#image-grid img')].every((i: HTMLImageElement) => i.complete && i.naturalWidth > 0));
+
+    // A duplicate is refused with its code and in words.
+    await page.setInputFiles('#upload-files', [paths[0]]);
+    await page.waitForSelector('#upload-results li.bad');
+    expect(await page.textContent('#upload-results li')).toMatch(/duplicate.*216681/);
+
+    // Edit a brief and tags; the change survives a reload.
+    const tile = page.locator('#image-grid .tile', { hasText: 'lady-bird.jpg' });
+    await tile.getByRole('button', { name: /Edit/ }).click();
+    await tile.locator('input[name=brief]').fill('ladybird on a leaf');
+    await tile.locator('input[name=labels]').fill('7');
+    await tile.getByRole('button', { name: 'Save' }).click();
+    await page.waitForSelector('#image-grid .tile:has-text("ladybird on a leaf")');
+    await page.reload();
+    await page.waitForSelector('#image-grid .tile:has-text("ladybird on a leaf")');
+    expect(await page.locator('#image-grid .tile', { hasText: 'ladybird on a leaf' }).locator('.labels').textContent()).toBe('7');
+    // The tag filter of the grid.
+    await page.fill('#grid-filter', '7');
+    await page.click('#library button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#image-grid .tile').length === 1);
+    await page.fill('#grid-filter', '');
+    await page.click('#library button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#image-grid .tile').length === 3);
+    await page.screenshot({ path: join(SHOTS, 'image-library.png'), fullPage: true });
+
+    // Search with a cropped copy: the garden comes first, with its score and thumbnail.
+    await page.setInputFiles('#search-file', crop);
+    await page.waitForSelector('#hits .tile', { timeout: 120_000 });
+    expect(await page.locator('#hits .tile').first().locator('.brief').textContent()).toContain('garden.jpg');
+    expect(Number(await page.locator('#hits .tile').first().locator('.score').textContent())).toBeGreaterThan(0);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('#hits .tile img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    // A tag filter that excludes it.
+    await page.fill('#search-labels', '7');
+    await page.setInputFiles('#search-file', crop);
+    await page.waitForFunction(() => !document.querySelector('#search [role=status]') && !!document.querySelector('#search h3'));
+    expect(await page.locator('#hits .tile', { hasText: 'garden.jpg' }).count()).toBe(0);
+    await page.fill('#search-labels', '');
+
+    // Delete one; the grid and the count follow.
+    await page.locator('#image-grid .tile', { hasText: 'fresh-flower.jpg' }).getByRole('button', { name: /Delete/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#image-grid .tile').length === 2);
+    await page.waitForFunction(() => document.querySelector('.card[data-kind="same_hq"] [data-count]')?.textContent === '2');
+    // A stale page: the image was deleted elsewhere, then edited here.
+    const stale = page.locator('#image-grid .tile', { hasText: 'garden.jpg' });
+    const sign = await stale.getAttribute('data-cont-sign');
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('iris.console.session')!).baiduToken as string);
+    const del = await fetch(`${stack.url}/rest/2.0/realtime_search/same_hq/delete?access_token=${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `cont_sign=${sign}` });
+    expect(((await del.json()) as any).error_code).toBeUndefined();
+    await stale.getByRole('button', { name: /Edit/ }).click();
+    await stale.locator('input[name=brief]').fill('gone');
+    await stale.getByRole('button', { name: 'Save' }).click();
+    await page.waitForSelector('#image-grid .tile .error');
+    expect(await stale.locator('.error').textContent()).toMatch(/not in the library|not exist|no such|not found/i);
+
+    // Phone width: the page still lays out (no horizontal overflow).
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'image-library-phone.png') });
+    await page.close();
+  }, 480_000);
+});
