@@ -4,11 +4,13 @@ import { lang, setLang, t, type Lang } from './i18n';
 import { ErrorBox } from './ui';
 import { Health, Overview } from './pages/overview';
 import { Libraries } from './pages/libraries';
+import { Datasets } from './pages/datasets';
 
 /** Pages, by the first segment of the location hash (#/libraries/same_hq → libraries). */
 const PAGES = [
   { id: '', title: 'Overview', render: (s: Session, rest: string[]) => <Overview session={s} /> },
   { id: 'libraries', title: 'Image libraries', render: (s: Session, rest: string[]) => <Libraries session={s} kind={rest[0]} /> },
+  { id: 'datasets', title: 'Datasets', render: (s: Session, rest: string[]) => <Datasets session={s} datasetId={rest[0]} /> },
 ] as const;
 
 const route = () => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);

@@ -88,6 +88,41 @@ const zh: Record<string, string> = {
   saved: '已保存',
   of: '/',
   'Back to the libraries': '返回图库列表',
+  Datasets: '数据集',
+  'No datasets yet.': '还没有数据集。',
+  'object detection': '物体检测',
+  'image classification': '图像分类',
+  Name: '名称',
+  Type: '类型',
+  'Labels (comma-separated)': '标签（逗号分隔）',
+  'Create dataset': '创建数据集',
+  samples: '样本',
+  labelled: '已标注',
+  unlabelled: '未标注',
+  'to be confirmed': '待确认',
+  'any state': '全部状态',
+  hard: '难例',
+  'hard only': '仅难例',
+  Label: '标签',
+  'any label': '全部标签',
+  State: '状态',
+  Labels: '标签',
+  'Set labels': '设置标签',
+  Confirm: '确认',
+  Reject: '驳回',
+  'Confirm selected': '确认所选',
+  'Reject selected': '驳回所选',
+  'No samples match.': '没有符合条件的样本。',
+  'Upload samples': '上传样本',
+};
+
+/** English words for keys that are identifiers (library kinds). */
+const en: Record<string, string> = {
+  same_hq: 'Same image',
+  similar: 'Similar image',
+  product: 'Product',
+  picturebook: 'Picture book',
+  materiel: 'Fabric',
 };
 
 let current: Lang = (localStorage.getItem('iris.console.lang') as Lang) || (navigator.language.startsWith('zh') ? 'zh' : 'en');
@@ -101,4 +136,4 @@ export function setLang(l: Lang) {
 document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
 
 /** The text in the current language. */
-export const t = (s: string): string => (current === 'zh' ? (zh[s] ?? s) : s);
+export const t = (s: string): string => (current === 'zh' ? (zh[s] ?? en[s] ?? s) : (en[s] ?? s));

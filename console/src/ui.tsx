@@ -57,3 +57,39 @@ export function Progress({ done, total, label }: { done: number; total: number; 
     </div>
   );
 }
+
+/** A drop zone with a file picker. */
+export function DropZone({ id, label, multiple, onFiles }: { id: string; label: string; multiple: boolean; onFiles: (files: File[]) => void }) {
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      class={`drop${over ? ' over' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const files = [...(e.dataTransfer?.files ?? [])];
+        if (files.length) onFiles(multiple ? files : files.slice(0, 1));
+      }}
+    >
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type="file"
+        accept="image/*"
+        multiple={multiple}
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          const files = [...(input.files ?? [])];
+          if (files.length) onFiles(files);
+          input.value = '';
+        }}
+      />
+    </div>
+  );
+}
+

@@ -219,7 +219,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cleanups.push(() => gate.close());
 
     try {
-      await waitFor(`http://127.0.0.1:${offlinePort}/health`, 180_000, child);
+      // Bundling every function takes 1–3 minutes on a loaded 2-core machine, sometimes more.
+      await waitFor(`http://127.0.0.1:${offlinePort}/health`, Number(process.env.IRIS_LOCAL_START_TIMEOUT_MS ?? 420_000), child);
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- serverless-offline output ---\n${offlineOutput}`);
     }

@@ -15,7 +15,7 @@ import { photo, requirePhotos } from '../support/photos';
 import { libraryCopy } from '../support/transforms';
 
 // Page-side globals in the functions passed to page.evaluate / waitForFunction (this file is typechecked without the DOM lib).
-declare const document: any, window: any, localStorage: any, sessionStorage: any;
+declare const document: any, window: any, localStorage: any, sessionStorage: any, location: any;
 type HTMLImageElement = any;
 
 const SHOTS = join(import.meta.dirname, '../../docs/console');
@@ -34,7 +34,7 @@ beforeAll(async () => {
     executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -67,7 +67,7 @@ describe('the web console', () => {
     await page.waitForSelector('#signin-status.bad');
     // The IAM envelope's own message, not a generic failure.
     expect(await page.textContent('#signin-status')).toMatch(/password|secret|credential|invalid/i);
-    await page.screenshot({ path: join(SHOTS, 'sign-in.png') });
+    await page.screenshot({ path: join(SHOTS, 'sign-in.png'), mask: [page.locator('#apiKey')] });
 
     await page.fill('#secretKey', stack.credentials.secretKey);
     await page.click('button[type=submit]');
@@ -151,6 +151,7 @@ describe('the web console', () => {
     await page.fill('#grid-filter', '');
     await page.click('#library button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('#image-grid .tile').length === 3);
+    await page.waitForFunction(() => [...document.querySelectorAll('#image-grid img')].every((i: HTMLImageElement) => i.complete && i.naturalWidth > 0));
     await page.screenshot({ path: join(SHOTS, 'image-library.png'), fullPage: true });
 
     // Search with a cropped copy: the garden comes first, with its score and thumbnail.
@@ -188,7 +189,95 @@ describe('the web console', () => {
     // Phone width: the page still lays out (no horizontal overflow).
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    await page.locator('#image-grid').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'image-library-phone.png') });
+    await page.close();
+  }, 480_000);
+
+  it('datasets: create, bulk upload, label, filter, boxes drawn, confirm a hard sample, reject in bulk, counts', async () => {
+    const names = ['green-meadow', 'dune', 'aqua'];
+    const paths: string[] = [];
+    for (const n of names) {
+      const p = join(files, `${n}.jpg`);
+      await writeFile(p, await libraryCopy(photo(n).path, 480));
+      paths.push(p);
+    }
+    const page = await signedIn();
+    await page.click('nav a[data-page="datasets"]');
+    await page.waitForSelector('#datasets .empty');
+    await page.fill('#dataset_name', 'shelf');
+    await page.fill('#dataset_labels', 'grass,sand,sea');
+    await page.click('#create-dataset button[type=submit]');
+    await page.waitForSelector('#dataset-title:has-text("shelf")');
+    await page.waitForSelector('#sample-grid');
+    expect(await page.textContent('[data-count="total"]')).toBe('0');
+
+    await page.setInputFiles('#sample-files', paths);
+    await page.waitForFunction(() => document.querySelectorAll('#sample-results li').length === 3, undefined, { timeout: 120_000 });
+    expect(await page.locator('#sample-results li.ok').count()).toBe(3);
+    await page.waitForFunction(() => document.querySelectorAll('#sample-grid .tile').length === 3);
+    await page.waitForFunction(() => document.querySelector('[data-count="total"]')?.textContent === '3');
+
+    // Label one sample and filter by that label.
+    const meadow = page.locator('#sample-grid .tile[data-sample="green-meadow.jpg"]');
+    await meadow.locator('select').selectOption(['grass']);
+    await meadow.getByRole('button', { name: /Set labels/ }).click();
+    await page.waitForFunction(() => document.querySelector('#sample-grid .tile[data-sample="green-meadow.jpg"] .labels')?.textContent === 'grass');
+    await page.waitForFunction(() => document.querySelector('[data-count="annotated"]')?.textContent === '1');
+    await page.selectOption('#filter-label', 'grass');
+    await page.waitForFunction(() => document.querySelectorAll('#sample-grid .tile').length === 1);
+    await page.selectOption('#filter-label', '');
+
+    // Hard examples as a camera would send them (through the API): one detection proposal with a box, two more.
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('iris.console.session')!));
+    const datasetId = await page.evaluate(() => location.hash.split('/')[2]);
+    const b64 = (await libraryCopy(photo('dune').path, 400)).toString('base64');
+    const size = await sharp(Buffer.from(b64, 'base64')).metadata();
+    const add = await fetch(`${stack.url}/v2/${stack.credentials.projectId}/datasets/${datasetId}/data-annotations/samples`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': session.iamToken },
+      body: JSON.stringify({
+        final_annotation: false,
+        samples: [
+          {
+            name: 'hard-1.jpg',
+            data: b64,
+            labels: [{ name: 'sand', type: 1, property: { '@modelarts:shape': 'bndbox', '@modelarts:feature': [[20, 30], [200, 150]] } }],
+            metadata: { '@modelarts:hard': 1, '@modelarts:size': [size.width, size.height, 3] },
+          },
+          { name: 'hard-2.jpg', data: b64.slice(0), labels: [{ name: 'sea', type: 0 }], metadata: { '@modelarts:hard': 1, '@modelarts:hard_reasons': [3] } },
+          { name: 'hard-3.jpg', data: b64, labels: [{ name: 'sea', type: 0 }], metadata: { '@modelarts:hard': 1 } },
+        ],
+      }),
+    });
+    expect(((await add.json()) as any).results.map((r: any) => r.success)).toEqual([true, true, true]);
+    await page.reload();
+    await page.check('#filter-hard');
+    await page.waitForFunction(() => document.querySelectorAll('#sample-grid .tile').length === 3);
+    expect(await page.textContent('[data-count="hard"]')).toBe('3');
+    // The detection box is drawn over its thumbnail, with its label.
+    const hard1 = page.locator('#sample-grid .tile[data-sample="hard-1.jpg"]');
+    expect(await hard1.locator('svg rect').count()).toBe(1);
+    expect(await hard1.locator('svg rect').getAttribute('width')).toBe('180');
+    expect(await hard1.locator('svg text').textContent()).toBe('sand');
+    expect(await hard1.locator('.state').textContent()).toMatch(/to be confirmed.*hard/);
+    await page.waitForFunction(() => [...document.querySelectorAll('#sample-grid img')].every((i: HTMLImageElement) => i.complete && i.naturalWidth > 0));
+    await page.screenshot({ path: join(SHOTS, 'datasets.png'), fullPage: true });
+
+    // Confirm one: it keeps its label, confirmed, no longer hard.
+    await hard1.getByRole('button', { name: /^Confirm/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#sample-grid .tile').length === 2);
+    await page.waitForFunction(() => document.querySelector('[data-count="hard"]')?.textContent === '2');
+    // Reject the other two in bulk.
+    await page.check('#select-samples');
+    await page.click('#reject-selected');
+    await page.waitForFunction(() => document.querySelector('[data-count="hard"]')?.textContent === '0');
+    await page.uncheck('#filter-hard');
+    await page.waitForFunction(() => document.querySelectorAll('#sample-grid .tile').length === 6);
+    expect(await page.locator('#sample-grid .tile[data-sample="hard-1.jpg"] .labels').textContent()).toBe('sand');
+    expect(await page.locator('#sample-grid .tile[data-sample="hard-1.jpg"] .state').textContent()).toBe('labelled');
+    expect(await page.locator('#sample-grid .tile[data-sample="hard-2.jpg"] .state').textContent()).toBe('unlabelled');
+    await page.waitForFunction(() => document.querySelector('[data-count="annotated"]')?.textContent === '2');
     await page.close();
   }, 480_000);
 });

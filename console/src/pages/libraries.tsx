@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, fileBase64, projectPath, type Session } from '../api';
 import { t } from '../i18n';
 import { overlayOf, type HitGeometry, type Overlay } from '../overlay';
-import { Empty, ErrorBox, Loading, Progress, useLoad } from '../ui';
+import { DropZone, Empty, ErrorBox, Loading, Progress, useLoad } from '../ui';
 
 export const KINDS = ['same_hq', 'similar', 'product', 'picturebook', 'materiel'] as const;
 type Kind = (typeof KINDS)[number];
@@ -299,41 +299,6 @@ function ImageTile(props: { session: Session; kind: Kind; image: ImageView; sele
         </div>
       )}
     </article>
-  );
-}
-
-/** A drop zone with a file picker. */
-function DropZone({ id, label, multiple, onFiles }: { id: string; label: string; multiple: boolean; onFiles: (files: File[]) => void }) {
-  const [over, setOver] = useState(false);
-  return (
-    <div
-      class={`drop${over ? ' over' : ''}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const files = [...(e.dataTransfer?.files ?? [])];
-        if (files.length) onFiles(multiple ? files : files.slice(0, 1));
-      }}
-    >
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        type="file"
-        accept="image/*"
-        multiple={multiple}
-        onChange={(e) => {
-          const input = e.target as HTMLInputElement;
-          const files = [...(input.files ?? [])];
-          if (files.length) onFiles(files);
-          input.value = '';
-        }}
-      />
-    </div>
   );
 }
 
