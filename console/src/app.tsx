@@ -5,11 +5,13 @@ import { ErrorBox } from './ui';
 import { Health, Overview } from './pages/overview';
 import { Libraries } from './pages/libraries';
 import { Datasets } from './pages/datasets';
+import { Faces } from './pages/faces';
 
 /** Pages, by the first segment of the location hash (#/libraries/same_hq → libraries). */
 const PAGES = [
   { id: '', title: 'Overview', render: (s: Session, rest: string[]) => <Overview session={s} /> },
   { id: 'libraries', title: 'Image libraries', render: (s: Session, rest: string[]) => <Libraries session={s} kind={rest[0]} /> },
+  { id: 'faces', title: 'Face sets', render: (s: Session, rest: string[]) => <Faces session={s} name={rest[0]} /> },
   { id: 'datasets', title: 'Datasets', render: (s: Session, rest: string[]) => <Datasets session={s} datasetId={rest[0]} /> },
 ] as const;
 

@@ -280,4 +280,61 @@ describe('the web console', () => {
     await page.waitForFunction(() => document.querySelector('[data-count="annotated"]')?.textContent === '2');
     await page.close();
   }, 480_000);
+
+  it('face sets: create with a fields schema, add a group photo (boxed faces), edit fields, search with the threshold, delete', async () => {
+    requirePhotos(['people-2']);
+    const group = join(files, 'group.jpg');
+    await writeFile(group, await libraryCopy(photo('people-2').path, 1024));
+    const page = await signedIn();
+    await page.click('nav a[data-page="faces"]');
+    await page.waitForSelector('#face-sets .empty');
+    await page.fill('#face_set_name', 'staff');
+    await page.click('#add-field');
+    await page.fill('#field-key-0', 'team');
+    await page.click('#add-field');
+    await page.fill('#field-key-1', 'level');
+    await page.selectOption('#field-type-1', 'integer');
+    await page.click('#create-face-set button[type=submit]');
+    await page.waitForSelector('#face-set-title:has-text("staff")');
+    expect(await page.textContent('.card[data-face-set="staff"]')).toContain('team: string, level: integer');
+
+    await page.fill('#add-external-id', 'group-2');
+    await page.fill('#add-field-team', 'blue');
+    await page.setInputFiles('#face-file', group);
+    await page.waitForSelector('#added-count', { timeout: 180_000 });
+    const stored = Number((await page.textContent('#added-count'))!.split(' ')[0]);
+    expect(stored).toBeGreaterThan(0);
+    // Every stored face is boxed over the photo.
+    expect(await page.locator('#added-photo svg rect').count()).toBe(stored);
+    await page.waitForFunction((n: number) => document.querySelectorAll('#faces tbody tr').length === Math.min(n, 12), stored);
+    await page.waitForFunction((n: number) => document.querySelector('.card[data-face-set="staff"] [data-count]')?.textContent === String(n), stored);
+    expect(await page.locator('#faces tbody tr').first().locator('.fields').textContent()).toBe('team=blue');
+    await page.screenshot({ path: join(SHOTS, 'face-sets.png'), fullPage: true });
+
+    // Edit a face's fields.
+    const first = page.locator('#faces tbody tr').first();
+    const faceId = await first.getAttribute('data-face');
+    await first.getByRole('button', { name: /Edit/ }).click();
+    await page.fill(`#edit-${faceId}-level`, '3');
+    await page.locator(`#faces tr[data-face="${faceId}"]`).getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction((id: string) => document.querySelector(`#faces tr[data-face="${id}"] .fields`)?.textContent?.includes('level=3'), faceId!);
+
+    // Search with the same photo: its largest face is found, with a similarity near 1 and its bar.
+    await page.fill('#threshold', '0.9');
+    await page.locator('#threshold').dispatchEvent('input');
+    expect(await page.textContent('#threshold-value')).toBe('0.90');
+    await page.setInputFiles('#face-search-file', group);
+    await page.waitForSelector('#face-hits li', { timeout: 120_000 });
+    const sims = (await textOf(page, '#face-hits .similarity')).map(Number);
+    expect(sims[0]).toBeGreaterThan(0.9);
+    expect(sims.every((x) => x >= 0.9)).toBe(true);
+    expect(await page.locator('#face-hits li .external-id').first().textContent()).toBe('group-2');
+
+    // Delete one face, then the set.
+    await page.locator(`#faces tr[data-face="${faceId}"]`).getByRole('button', { name: /Delete/ }).click();
+    await page.waitForFunction((n: number) => document.querySelector('.card[data-face-set="staff"] [data-count]')?.textContent === String(n - 1), stored);
+    await page.locator('.card[data-face-set="staff"]').getByRole('button', { name: /Delete/ }).click();
+    await page.waitForSelector('#face-sets .empty');
+    await page.close();
+  }, 480_000);
 });
