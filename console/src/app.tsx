@@ -6,6 +6,7 @@ import { Health, Overview } from './pages/overview';
 import { Libraries } from './pages/libraries';
 import { Datasets } from './pages/datasets';
 import { Faces } from './pages/faces';
+import { Models } from './pages/models';
 
 /** Pages, by the first segment of the location hash (#/libraries/same_hq → libraries). */
 const PAGES = [
@@ -13,6 +14,7 @@ const PAGES = [
   { id: 'libraries', title: 'Image libraries', render: (s: Session, rest: string[]) => <Libraries session={s} kind={rest[0]} /> },
   { id: 'faces', title: 'Face sets', render: (s: Session, rest: string[]) => <Faces session={s} name={rest[0]} /> },
   { id: 'datasets', title: 'Datasets', render: (s: Session, rest: string[]) => <Datasets session={s} datasetId={rest[0]} /> },
+  { id: 'models', title: 'Models', render: (s: Session) => <Models session={s} /> },
 ] as const;
 
 const route = () => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack';
 import { photo, requirePhotos } from '../support/photos';
 import { libraryCopy } from '../support/transforms';
+import { SHAPE_LABELS, shapeImage } from '../support/shapes';
 
 // Page-side globals in the functions passed to page.evaluate / waitForFunction (this file is typechecked without the DOM lib).
 declare const document: any, window: any, localStorage: any, sessionStorage: any, location: any;
@@ -337,4 +338,64 @@ describe('the web console', () => {
     await page.waitForSelector('#face-sets .empty');
     await page.close();
   }, 480_000);
+
+  it('models: train with live progress, metrics with a confusion-matrix heat map, publish, predict, switch the model version', async () => {
+    const page = await signedIn();
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('iris.console.session')!));
+    const api = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${stack.url}${path}`, { method, headers: { 'x-auth-token': session.iamToken, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return (await r.json()) as any;
+    };
+    const project = stack.credentials.projectId;
+    const ds = await api('POST', `/v2/${project}/datasets`, { dataset_name: 'shapes', dataset_type: 0, data_sources: [{ data_path: '/b/in/' }], work_path: '/b/out/' });
+    const samples = [];
+    for (const label of SHAPE_LABELS) for (let i = 0; i < 6; i++) samples.push({ name: `${label}-${i}.png`, data: (await shapeImage(label, i)).toString('base64'), labels: [{ name: label, type: 0 }] });
+    expect((await api('POST', `/v2/${project}/datasets/${ds.dataset_id}/data-annotations/samples`, { samples })).success).toBe(true);
+
+    await page.click('nav a[data-page="models"]');
+    await page.waitForSelector('#jobs .empty');
+    const train = async (name: string) => {
+      await page.fill('#job_name', name);
+      await page.selectOption('#job_dataset', { label: 'shapes' });
+      await page.fill('#job_model_name', 'shapes');
+      await page.click('#create-job button[type=submit]');
+      await page.waitForSelector(`#job-table tr[data-job="${name}"]`);
+      await page.waitForFunction((n: string) => document.querySelector(`#job-table tr[data-job="${n}"] .status`)?.textContent === 'Completed', name, { timeout: 360_000, polling: 1000 });
+    };
+    await train('first');
+    expect(await page.textContent('#job-table tr[data-job="first"] .progress-text')).toBe('100%');
+    await page.locator('#job-table tr[data-job="first"]').getByRole('button', { name: /Metrics/ }).click();
+    await page.waitForSelector('#confusion');
+    expect(await page.locator('#confusion tbody td').count()).toBe(9);
+    expect((await textOf(page, '#confusion thead th')).slice(1)).toEqual([...SHAPE_LABELS]);
+    expect(await page.locator('#metrics .label-bar').count()).toBe(3);
+    expect(await page.textContent('#metric-accuracy')).toMatch(/^\d+\.\d%$/);
+    // The evaluation counts in the heat map add up to the evaluated samples.
+    const cells = (await textOf(page, '#confusion tbody td')).map(Number);
+    expect(cells.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+    // Publish the model and try predict.
+    await page.waitForSelector('#model-table tr[data-model="shapes@0.0.1"]');
+    await page.fill('#model-table tr[data-model="shapes@0.0.1"] input[name=service_name]', 'shapes-svc');
+    await page.locator('#model-table tr[data-model="shapes@0.0.1"]').getByRole('button', { name: /Publish/ }).click();
+    await page.waitForSelector('.service[data-service-name="shapes-svc"]');
+    const square = join(files, 'square.png');
+    await writeFile(square, await shapeImage('square', 11));
+    const card = page.locator('.service[data-service-name="shapes-svc"]');
+    await card.locator('input[type=file]').setInputFiles(square);
+    await card.locator('.predicted').waitFor({ timeout: 120_000 });
+    expect(await card.locator('.prediction .label-bar').count()).toBe(3);
+    const probabilities = (await card.locator('.probability').allInnerTexts()).map((x) => parseFloat(x));
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeGreaterThan(99);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeLessThan(101);
+    await page.screenshot({ path: join(SHOTS, 'models.png'), fullPage: true });
+
+    // A second version, and the service switched to it.
+    await train('second');
+    await page.waitForSelector('#model-table tr[data-model="shapes@0.0.2"]');
+    const second = await page.locator('.service[data-service-name="shapes-svc"] select option', { hasText: '0.0.2' }).getAttribute('value');
+    await card.locator('select').selectOption(second!);
+    await page.waitForFunction(() => document.querySelector('.service[data-service-name="shapes-svc"] .version')?.textContent === '0.0.2');
+    await page.close();
+  }, 900_000);
 });
