@@ -7,6 +7,7 @@ import { Libraries } from './pages/libraries';
 import { Datasets } from './pages/datasets';
 import { Faces } from './pages/faces';
 import { Models } from './pages/models';
+import { Cameras } from './pages/cameras';
 
 /** Pages, by the first segment of the location hash (#/libraries/same_hq → libraries). */
 const PAGES = [
@@ -15,6 +16,7 @@ const PAGES = [
   { id: 'faces', title: 'Face sets', render: (s: Session, rest: string[]) => <Faces session={s} name={rest[0]} /> },
   { id: 'datasets', title: 'Datasets', render: (s: Session, rest: string[]) => <Datasets session={s} datasetId={rest[0]} /> },
   { id: 'models', title: 'Models', render: (s: Session) => <Models session={s} /> },
+  { id: 'cameras', title: 'Cameras', render: (s: Session) => <Cameras session={s} /> },
 ] as const;
 
 const route = () => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);

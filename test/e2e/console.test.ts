@@ -398,4 +398,47 @@ describe('the web console', () => {
     await page.waitForFunction(() => document.querySelector('.service[data-service-name="shapes-svc"] .version')?.textContent === '0.0.2');
     await page.close();
   }, 900_000);
+
+  it('cameras: a hard-example setting, uploads counted against its quota, recent uploads, the quota used up, reset', async () => {
+    const page = await signedIn();
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('iris.console.session')!));
+    const project = stack.credentials.projectId;
+    const made = await fetch(`${stack.url}/v2/${project}/datasets`, {
+      method: 'POST',
+      headers: { 'x-auth-token': session.iamToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ dataset_name: 'gate_camera', dataset_type: 0, data_sources: [{ data_path: '/cam/in/' }], work_path: '/cam/out/' }),
+    });
+    expect(made.status).toBe(200);
+    await page.click('nav a[data-page="cameras"]');
+    await page.waitForSelector('#cameras .empty');
+    await page.waitForSelector('#cfg-dataset option:has-text("gate_camera")', { state: 'attached' });
+    await page.selectOption('#cfg-dataset', { label: 'gate_camera' });
+    await page.fill('#cfg-device', 'gate-1');
+    await page.fill('#cfg-cameras', 'north,south');
+    await page.fill('#cfg-count', '2');
+    await page.fill('#cfg-model', 'person');
+    await page.click('#create-config button[type=submit]');
+    const card = page.locator('.card[data-config="gate-1"]');
+    await card.waitFor();
+    expect(await card.locator('.quota').textContent()).toBe('0 / 2');
+    const url = await card.locator('.upload-url').textContent();
+
+    // Two frames from the device (the upload URL is its credential), then a third over the quota.
+    const frame = (await libraryCopy(photo('bridge').path, 320)).toString('base64');
+    const send = (index: number) =>
+      fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ frame, format: 'jpeg', index, model_name: 'person', camera_name: 'north' }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    expect((await send(1)).body.success).toBe(true);
+    expect((await send(2)).body.success).toBe(true);
+    const refused = await send(3);
+    expect(refused.body.error_code).toBe('ModelArts.0106');
+    await page.reload();
+    await card.waitFor();
+    await page.waitForFunction(() => document.querySelector('.card[data-config="gate-1"] .quota')?.textContent === '2 / 2');
+    await page.waitForFunction(() => document.querySelectorAll('.card[data-config="gate-1"] .recent li').length === 2);
+    expect(await card.locator('.bad').textContent()).toMatch(/used up/);
+    await page.screenshot({ path: join(SHOTS, 'cameras.png'), fullPage: true });
+    await card.getByRole('button', { name: /Reset the count/ }).click();
+    await page.waitForFunction(() => document.querySelector('.card[data-config="gate-1"] .quota')?.textContent === '0 / 2');
+    await page.close();
+  }, 300_000);
 });
