@@ -26,7 +26,7 @@ let files: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  requirePhotos(['fresh-flower', 'garden', 'lady-bird']);
+  requirePhotos(['fresh-flower', 'garden', 'lady-bird', 'green-meadow', 'dune', 'aqua', 'bridge', 'people-2']);
   dataDir = await mkdtemp(join(tmpdir(), 'iris-console-'));
   files = await mkdtemp(join(tmpdir(), 'iris-console-files-'));
   process.env.IRIS_ESBUILD_DIR = '.esbuild-console-e2e';
