@@ -41,6 +41,10 @@ export function envelopeError(body: any, status: number): ApiError | null {
   if (body.error_code !== undefined && body.error_code !== 0 && body.error_code !== '0') {
     return new ApiError(String(body.error_msg ?? body.error_code), status, body.error_code);
   }
+  // The predict API answers its refusals with HTTP 200 and {code, message} (10000 is success).
+  if (typeof body.code === 'number' && body.code !== 10000 && typeof body.message === 'string' && !('predictResult' in body)) {
+    return new ApiError(body.message, status, body.code);
+  }
   if (status < 400) return null;
   if (body.error && typeof body.error === 'object') return new ApiError(String(body.error.message ?? body.error.title ?? `HTTP ${status}`), status, body.error.code);
   if (typeof body.error === 'string') return new ApiError(String(body.error_description ?? body.error), status, body.error);

@@ -104,6 +104,11 @@ describe('the web console', () => {
     }
     const notImage = join(files, 'notes.txt');
     await writeFile(notImage, 'this is not an image');
+    // Over the 4 MB image limit: random pixels do not compress.
+    const big = join(files, 'big.png');
+    const noise = Buffer.alloc(1400 * 1100 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    await writeFile(big, await sharp(noise, { raw: { width: 1400, height: 1100, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer());
     const crop = join(files, 'crop.jpg');
     const garden = await libraryCopy(photo('garden').path, 640);
     const meta = await sharp(garden).metadata();
@@ -117,13 +122,14 @@ describe('the web console', () => {
     await page.click('.card[data-kind="same_hq"] a');
     await page.waitForSelector('#library .empty');
 
-    await page.setInputFiles('#upload-files', [...paths, notImage]);
-    await page.waitForFunction(() => document.querySelectorAll('#upload-results li').length === 4, undefined, { timeout: 240_000 });
+    await page.setInputFiles('#upload-files', [...paths, notImage, big]);
+    await page.waitForFunction(() => document.querySelectorAll('#upload-results li').length === 5, undefined, { timeout: 240_000 });
     const results = await textOf(page, '#upload-results li');
     for (const n of names) expect(results.find((r) => r.startsWith(`${n}.jpg`))).toMatch(/added \(\d+,\d+\)/);
     // The refusal in words, from the Baidu envelope.
     expect(results.find((r) => r.startsWith('notes.txt'))).toMatch(/image/i);
-    expect(await page.locator('#upload-results li.bad').count()).toBe(1);
+    expect(results.find((r) => r.startsWith('big.png'))).toMatch(/size|large|MB|bytes/i);
+    expect(await page.locator('#upload-results li.bad').count()).toBe(2);
     await page.waitForFunction(() => document.querySelectorAll('#image-grid .tile').length === 3);
     expect((await textOf(page, '#image-grid .brief')).sort()).toEqual(names.map((n) => `${n}.jpg`).sort());
     expect(await page.textContent('.card[data-kind="same_hq"] [data-count]')).toBe('3');
