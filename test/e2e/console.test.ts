@@ -216,7 +216,7 @@ describe('the web console', () => {
     await page.fill('#dataset_labels', 'grass,sand,sea');
     await page.click('#create-dataset button[type=submit]');
     await page.waitForSelector('#dataset-title:has-text("shelf")');
-    await page.waitForSelector('#sample-grid');
+    await page.waitForSelector('#dataset .empty');
     expect(await page.textContent('[data-count="total"]')).toBe('0');
 
     await page.setInputFiles('#sample-files', paths);
