@@ -35,7 +35,7 @@ beforeAll(async () => {
     executablePath: execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
