@@ -170,7 +170,7 @@ function FaceSet({ session, set, onChanged }: { session: Session; set: FaceSetIn
   const [offset, setOffset] = useState(0);
   const faces = useLoad(() => call<{ faces: Face[] }>('GET', path('/faces'), { query: { offset, limit: 12 } }).then((r) => r.body.faces), [set.face_set_name, offset, session.iamToken]);
   const [error, setError] = useState<unknown>(null);
-  const [added, setAdded] = useState<{ src: string; size: { width: number; height: number } | null; faces: Face[] } | null>(null);
+  const [added, setAdded] = useState<{ src: string; size: { width: number; height: number } | null; faces: Face[]; done: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const [externalId, setExternalId] = useState('');
   const [fieldText, setFieldText] = useState<Record<string, string>>({});
@@ -185,13 +185,13 @@ function FaceSet({ session, set, onChanged }: { session: Session; set: FaceSetIn
     setError(null);
     setBusy(true);
     const src = URL.createObjectURL(file);
-    setAdded({ src, size: null, faces: [] });
+    setAdded({ src, size: null, faces: [], done: false });
     try {
       const size = await imageSize(src).catch(() => null);
       const r = await call<{ faces: Face[] }>('POST', path('/faces'), {
         json: { image_base64: await fileBase64(file), ...(externalId ? { external_image_id: externalId } : {}), external_fields: fieldsOf(fieldText) },
       });
-      setAdded({ src, size, faces: r.body.faces });
+      setAdded({ src, size, faces: r.body.faces, done: true });
       refresh();
     } catch (e) {
       setError(e);
@@ -288,9 +288,11 @@ function FaceSet({ session, set, onChanged }: { session: Session; set: FaceSetIn
         {added ? (
           <>
             <BoxedPhoto id="added-photo" src={added.src} size={added.size} boxes={added.faces.map((f, i) => ({ ...f.bounding_box, label: String(i + 1) }))} />
-            <p id="added-count" role="status">
-              {added.faces.length} {t('faces stored')}
-            </p>
+            {added.done ? (
+              <p id="added-count" role="status">
+                {added.faces.length} {t('faces stored')}
+              </p>
+            ) : null}
           </>
         ) : null}
       </section>

@@ -46,8 +46,8 @@ interface Service {
   service_id: string;
   service_name: string;
   model_id: string;
-  model_name: string;
-  model_version: string;
+  model_name?: string;
+  model_version?: string;
   predict_url: string;
   status: string;
 }
@@ -186,9 +186,14 @@ export function Models({ session }: { session: Session }) {
         <h2>{t('Services')}</h2>
         <ErrorBox error={services.error} onRetry={reloadAll} />
         {services.data && services.data.length === 0 ? <Empty>{t('No services yet.')}</Empty> : null}
-        {(services.data ?? []).map((s) => (
-          <ServiceCard key={s.service_id} session={session} service={s} versions={(models.data ?? []).filter((m) => m.model_name === s.model_name)} onSwitch={(modelId) => act(() => call('PUT', projectPath(session, `/services/${s.service_id}`), { json: { model_id: modelId } }))} />
-        ))}
+        {(services.data ?? []).map((s) => {
+          // A listed service names its model by id only: its name and version come from the model list.
+          const model = (models.data ?? []).find((m) => m.model_id === s.model_id);
+          const name = s.model_name ?? model?.model_name;
+          const service = { ...s, model_name: name ?? '', model_version: s.model_version ?? model?.model_version ?? '' };
+          const versions = (models.data ?? []).filter((m) => m.model_name === name);
+          return <ServiceCard key={s.service_id} session={session} service={service} versions={versions} onSwitch={(modelId) => act(() => call('PUT', projectPath(session, `/services/${s.service_id}`), { json: { model_id: modelId } }))} />;
+        })}
       </section>
     </>
   );
