@@ -46,6 +46,8 @@ afterAll(async () => {
 
 async function signedIn(width = 1280): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
+  // A function's first (cold) invocation on this loaded machine can take tens of seconds.
+  page.setDefaultTimeout(90_000);
   page.on('dialog', (d) => void d.accept());
   await page.goto(`${stack.url}/console`);
   await page.fill('#apiKey', stack.credentials.apiKey);
@@ -147,7 +149,8 @@ describe('the web console', () => {
     await tile.locator('input[name=brief]').fill('ladybird on a leaf');
     await tile.locator('input[name=labels]').fill('7');
     await tile.getByRole('button', { name: 'Save' }).click();
-    await page.waitForSelector('#image-grid .tile:has-text("ladybird on a leaf")');
+    await page.waitForSelector('#image-grid .tile:has-text("ladybird on a leaf"), #image-grid .tile .error');
+    expect(await page.locator('#image-grid .tile .error').allInnerTexts()).toEqual([]);
     await page.reload();
     await page.waitForSelector('#image-grid .tile:has-text("ladybird on a leaf")');
     expect(await page.locator('#image-grid .tile', { hasText: 'ladybird on a leaf' }).locator('.labels').textContent()).toBe('7');

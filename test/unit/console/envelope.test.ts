@@ -3,7 +3,7 @@
  * for the families' envelopes, checked against the shapes the API answers.
  */
 import { describe, expect, it } from 'vitest';
-import { envelopeError } from '../../../console/src/api';
+import { envelopeError } from '../../../console/src/envelope';
 
 describe('envelopeError', () => {
   it('reads each family envelope', () => {
