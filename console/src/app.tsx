@@ -59,6 +59,9 @@ export function App() {
           </nav>
         ) : null}
         <div class="header-tools">
+          <a href="/docs" id="api-docs" class="header-link">
+            {t('API reference')}
+          </a>
           <label class="inline">
             <span class="sr-only">{t('Language')}</span>
             <select
