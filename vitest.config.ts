@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The web console's static build, which the console function inlines (console/build.ts).
+    globalSetup: ['test/support/console-build.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -22,6 +22,7 @@ import searchUpdate from './search/update';
 import searchDelete from './search/delete';
 import searchCreateLibrary from './search/create-library';
 import searchListLibraries from './search/list-libraries';
+import searchListImages from './search/list-images';
 import searchUpdateLibrary from './search/update-library';
 import searchDeleteLibrary from './search/delete-library';
 import searchSweepLibrary from './search/sweep-library';
@@ -87,6 +88,7 @@ export const declarations = {
   'search/delete': searchDelete,
   'search/create-library': searchCreateLibrary,
   'search/list-libraries': searchListLibraries,
+  'search/list-images': searchListImages,
   'search/update-library': searchUpdateLibrary,
   'search/delete-library': searchDeleteLibrary,
   'search/sweep-library': searchSweepLibrary,

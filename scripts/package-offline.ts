@@ -9,8 +9,11 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ensureConsoleBuild } from '../console/build';
 
 export async function packageOffline(args: string[], cwd = process.cwd(), timeoutMs = 10 * 60_000): Promise<{ code: number; output: string }> {
+  // The console function inlines the console's static build (console/build.ts).
+  await ensureConsoleBuild();
   const stub = createServer((req, res) => {
     req.resume();
     req.on('end', () => {

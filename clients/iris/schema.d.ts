@@ -10,7 +10,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Serves the web console (a static page using the public API) */
+        /** Serves the web console (a static single-page app using the public API) */
         get: operations["console_2"];
         put?: never;
         post?: never;
@@ -27,8 +27,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Serves the web console (a static page using the public API) */
+        /** Serves the web console (a static single-page app using the public API) */
         get: operations["console_1"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Serves the web console (a static single-page app using the public API) */
+        get: operations["console_3"];
         put?: never;
         post?: never;
         delete?: never;
@@ -570,6 +587,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/image-libraries/{kind}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Image search admin: list the images of a library, paged, with presigned image URLs */
+        get: operations["searchListImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/{project_id}/image-libraries/{kind}/sweep": {
         parameters: {
             query?: never;
@@ -1099,6 +1133,37 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description error in the plain envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlainError"];
+                };
+            };
+        };
+    };
+    console_3: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -2454,6 +2519,64 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description error in the plain envelope */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlainError"];
+                };
+            };
+        };
+    };
+    searchListImages: {
+        parameters: {
+            query?: {
+                class_id1?: string;
+                class_id2?: string;
+                cont_sign?: string;
+                limit?: string;
+                offset?: string;
+                tag_logic?: string;
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                kind: "same_hq" | "similar" | "product" | "picturebook" | "materiel";
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        has_more: boolean;
+                        image_count: number;
+                        images: {
+                            brief: string;
+                            class_id1?: number;
+                            class_id2?: number;
+                            cont_sign: string;
+                            create_date: string;
+                            format?: string;
+                            height?: number;
+                            image_url: string;
+                            tags: number[];
+                            width?: number;
+                        }[];
+                        kind: string;
+                        limit: number;
+                        offset: number;
                     };
                 };
             };

@@ -12,6 +12,7 @@
  *   LanceDB on s3://…/vectors     LanceDB folder .data/vectors (or IRIS_VECTORS=s3://…)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ensureConsoleBuild } from '../../console/build';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -176,6 +177,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
 
     const credentials = await ensureDevCredentials(dataDir);
+    // The console function inlines the console's static build: build it (or reuse a fresh one) first.
+    await ensureConsoleBuild({ log });
     // What an earlier run's interrupted writes left behind goes now (AWS runs it every hour).
     void sweepAtStart(credentials.projectId, log);
 
@@ -216,7 +219,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     cleanups.push(() => gate.close());
 
     try {
-      await waitFor(`http://127.0.0.1:${offlinePort}/health`, 180_000, child);
+      // Bundling every function takes 1–3 minutes on a loaded 2-core machine, sometimes more.
+      await waitFor(`http://127.0.0.1:${offlinePort}/health`, Number(process.env.IRIS_LOCAL_START_TIMEOUT_MS ?? 420_000), child);
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- serverless-offline output ---\n${offlineOutput}`);
     }

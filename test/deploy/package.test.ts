@@ -139,3 +139,25 @@ describe('packaged CloudFormation', () => {
     expect(statSync(join(OUT, 'native.zip')).size).toBeGreaterThan(0);
   });
 });
+
+describe('the web console in the package', () => {
+  it('inlines the console build (page, script, stylesheet) in the console function, with nothing fetched from the bucket', () => {
+    const zip = join(OUT, 'console.zip');
+    const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const handler = listing.find((f) => /handler\.mjs$/.test(f))!;
+    expect(handler).toBeTruthy();
+    const code = execFileSync('unzip', ['-p', zip, handler], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const dist = join(ROOT, 'console/dist');
+    // The build's files, byte for byte, as string literals of the bundle (JSON-escaped by esbuild
+    // in some form: compare a distinctive slice of each that needs no escaping).
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    expect(code).toContain('<div id="app"></div>');
+    expect(html).toContain('<div id="app"></div>');
+    for (const f of ['app.js', 'app.css']) {
+      const text = readFileSync(join(dist, f), 'utf8');
+      const probe = text.slice(Math.floor(text.length / 2)).match(/[A-Za-z0-9_ .,:;(){}=#-]{40,}/)?.[0];
+      expect(probe, f).toBeTruthy();
+      expect(code.includes(probe!), f).toBe(true);
+    }
+  });
+});
