@@ -35,7 +35,10 @@ import { writeBenchmarkSection } from './report';
 const QUICK = process.env.BENCH_SAME_QUICK === '1';
 const SIDE = process.env.BENCH_SAME_SIDE;
 const RECORDS = process.env.BENCH_SAME_RECORDS;
-const MIN_DISTRACTOR_QUERIES = QUICK ? 0 : 1000;
+/** Distractor queries per side (≥ 500 each, ≥ 1,000 in all). */
+const MIN_DISTRACTOR_QUERIES = QUICK ? 0 : 500;
+/** Only where the truth ranks among the embedding candidates (member queries, no verification): for choosing `verify`. */
+const RANKS_ONLY = process.env.BENCH_SAME_RANKS === '1';
 
 type Side = 'tuning' | 'held-out';
 
@@ -54,6 +57,8 @@ interface Rec {
   sTruth: number;
   sWrong: number;
   truthFirst: boolean;
+  /** Where the truth stands among the verified candidates by embedding distance (-1: not a candidate). */
+  candidateRank: number;
   /** ms of the full path and of the hash probe, in process. */
   msFull: number;
   msProbe: number;
@@ -94,6 +99,16 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
 
   const jobs: Array<{ truth: string; source: Buffer; e: EditName; variant: number; name: string }> = [];
   members.forEach((p, i) => EDITS.forEach((e) => jobs.push({ truth: p.name, source: copies.get(p.name)!, e, variant: i, name: p.name })));
+  if (RANKS_ONLY) {
+    const ranks = new Map<EditName, number[]>();
+    for (const job of jobs) {
+      const prepared = await lib.prepareQuery(await edit(job.source, job.e, job.variant, fillersFor(job.name, job.variant)));
+      const order = [...new Map(prepared.candidates.filter((c) => c.part !== 'phash').map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
+      ranks.set(job.e, [...(ranks.get(job.e) ?? []), order.findIndex((c) => c.id === job.truth)]);
+    }
+    for (const [e, r] of ranks) console.log(`${e}: ranks ${[...r].sort((a, b) => a - b).join(' ')}`);
+    return [];
+  }
   distractors.forEach((p, i) => {
     for (let v = 0; v < variants; v++) EDITS.forEach((e) => jobs.push({ truth: '', source: outsiders.get(p.name)!, e, variant: i + v, name: p.name }));
   });
@@ -119,9 +134,11 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
     const prepared = await lib.prepareQuery(q);
     const all = await engine.verifyAll(prepared, prepared.candidates, prepared.sidecar);
     const msFull = performance.now() - t1 + msProbe;
+    const order = [...new Map(prepared.candidates.filter((c) => c.part !== 'phash').map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
+    const candidateRank = order.findIndex((c) => c.id === job.truth);
     const sTruth = all.find((m) => m.id === job.truth)?.score ?? 0;
     const sWrong = all.find((m) => m.id !== job.truth)?.score ?? 0;
-    recs.push({ side, edit: job.e, truth: job.truth, dTruth, dWrong, nearest, dNearest, sTruth, sWrong, truthFirst: all[0]?.id === job.truth, msFull, msProbe });
+    recs.push({ side, edit: job.e, truth: job.truth, dTruth, dWrong, nearest, dNearest, sTruth, sWrong, truthFirst: all[0]?.id === job.truth, candidateRank, msFull, msProbe });
     if (n % 100 === 99) log(`${side}: ${n + 1} / ${jobs.length} queries`);
   }
   return recs;

@@ -1414,7 +1414,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1546,7 +1562,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1678,7 +1710,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1810,7 +1858,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1942,7 +2006,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
