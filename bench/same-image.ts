@@ -23,7 +23,8 @@
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getEngine } from '../lib/search/engines';
-import { SAME_HQ, SAME_THRESHOLD, type SameImageEngine } from '../lib/search/engines/same-image';
+import { SAME_HQ, SAME_THRESHOLD, SameImageEngine as SameImageEngineClass, type SameImageEngine } from '../lib/search/engines/same-image';
+import { getEmbedder } from '../lib/vision/embedder';
 import { hamming64 } from '../lib/vision/phash';
 import { availableGraphics } from '../test/support/photos';
 import { EDITS, GEOMETRIC, PHOTOMETRIC, edit, type EditName } from '../test/support/edits';
@@ -97,8 +98,10 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
   const variants = Math.max(1, Math.ceil(MIN_DISTRACTOR_QUERIES / Math.max(1, distractors.length * EDITS.length)));
   log(`${side}: library ${lib.size} (${members.length} photos + ${graphics.length} graphics), ${distractors.length} distractors × ${variants} variants`);
 
+  const only = process.env.BENCH_SAME_EDITS?.split(',');
   const jobs: Array<{ truth: string; source: Buffer; e: EditName; variant: number; name: string }> = [];
-  members.forEach((p, i) => EDITS.forEach((e) => jobs.push({ truth: p.name, source: copies.get(p.name)!, e, variant: i, name: p.name })));
+  const edits = only ? EDITS.filter((e) => only.includes(e)) : EDITS;
+  members.forEach((p, i) => edits.forEach((e) => jobs.push({ truth: p.name, source: copies.get(p.name)!, e, variant: i, name: p.name })));
   if (RANKS_ONLY) {
     const ranks = new Map<EditName, number[]>();
     for (const job of jobs) {
@@ -110,7 +113,7 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
     return [];
   }
   distractors.forEach((p, i) => {
-    for (let v = 0; v < variants; v++) EDITS.forEach((e) => jobs.push({ truth: '', source: outsiders.get(p.name)!, e, variant: i + v, name: p.name }));
+    for (let v = 0; v < variants; v++) edits.forEach((e) => jobs.push({ truth: '', source: outsiders.get(p.name)!, e, variant: i + v, name: p.name }));
   });
 
   const recs: Rec[] = [];
@@ -183,16 +186,16 @@ function calibrateScore(recs: Rec[], e: number): number {
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : 'n/a');
 
-function report(recs: Rec[], sides: Side[]): string[] {
+function report(recs: Rec[], sides: Side[], exactHash = SAME_HQ.exactHash): string[] {
   const tuning = recs.filter((r) => r.side === 'tuning');
   const hashT = calibrateHash(tuning);
-  const exactE = Math.min(hashT, SAME_HQ.exactHash);
+  const exactE = Math.min(hashT, exactHash);
   const scoreT = calibrateScore(tuning, exactE);
   const lines: string[] = [];
   const head = sides.map((s) => `${s} Iris | ${s} pHash`).join(' | ');
   lines.push(
     `Calibrated on the tuning side for 0 false matches: pHash baseline "same" within **${hashT}** bits; Iris's exact path within ` +
-      `**${exactE}** bits (its shipped setting is ${SAME_HQ.exactHash}), verified score threshold **${scoreT.toFixed(3)}** (shipped: ${SAME_THRESHOLD}). ` +
+      `**${exactE}** bits (its setting is ${exactHash}), verified score threshold **${scoreT.toFixed(3)}** (shipped: ${SAME_THRESHOLD}). ` +
       'The held-out side is measured with these values, not re-calibrated.',
     '',
     `| edit | ${head} |`,
@@ -237,10 +240,16 @@ function report(recs: Rec[], sides: Side[]): string[] {
 async function main() {
   const started = performance.now();
   let recs: Rec[];
+  let exactHash = SAME_HQ.exactHash;
   const sides: Side[] = SIDE === 'tuning' ? ['tuning'] : SIDE === 'held-out' ? ['held-out'] : ['tuning', 'held-out'];
   if (RECORDS) recs = JSON.parse(readFileSync(RECORDS, 'utf8')) as Rec[];
   else {
-    const engine = (await getEngine('same_hq')) as SameImageEngine;
+    // BENCH_SAME_OPTIONS='{"verify": 10}' tries other engine options (on the tuning side).
+    const base = (await getEngine('same_hq')) as SameImageEngine;
+    const overrides = process.env.BENCH_SAME_OPTIONS ? (JSON.parse(process.env.BENCH_SAME_OPTIONS) as Partial<typeof SAME_HQ>) : null;
+    const engine = overrides ? new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, ...overrides }) : base;
+    if (overrides) log('engine options', JSON.stringify(engine.options));
+    exactHash = engine.options.exactHash;
     recs = [];
     const held = heldOutPool();
     if (sides.includes('held-out') && held.missing.length) throw new Error(`held-out photos missing: apt-get install opencv-doc python3-skimage (${held.missing[0]} …)`);
@@ -262,7 +271,7 @@ async function main() {
       '`opencv-doc` and `python3-skimage`, which nothing else in the repository uses, split by a hash of the name into indexed photos and distractors. ' +
       'Top-1 = the source photo is the first answer (and the answer is above the threshold). The pHash baseline answers the nearest stored 64-bit DCT pHash when within its calibrated distance.',
     '',
-    ...report(recs, sides),
+    ...report(recs, sides, exactHash),
   ];
   if (QUICK || SIDE || RECORDS) console.log(lines.join('\n'));
   else console.log(writeBenchmarkSection('## Same-image search', lines));

@@ -57,6 +57,14 @@ export interface SameImageOptions {
   /** Candidates verified per query. */
   verify: number;
   /**
+   * Query keypoints also from its four quadrants seen at twice the size (this many per quadrant;
+   * 0: none), mapped back into the query's coordinates: a picture pasted small into a collage, or
+   * shown much smaller than stored, then has keypoints at the stored image's scale.
+   */
+  quadrantFeatures: number;
+  /** Query embeddings of the four quadrants too (recall of collages and small copies). */
+  quadrantViews: boolean;
+  /**
    * Exact path: a query whose 64-bit pHash lies within this many bits of a stored image's is
    * answered from the hash alone (no embedding, no verification); -1 turns the path off.
    */
@@ -72,6 +80,8 @@ export const SAME_HQ: SameImageOptions = {
   minSupport: 0,
   features: 800,
   verify: 40,
+  quadrantFeatures: 0,
+  quadrantViews: false,
   exactHash: 4,
 };
 
@@ -89,6 +99,8 @@ export const PICTURE_BOOK: SameImageOptions = {
   minSupport: 0.17,
   features: 1000,
   verify: 30,
+  quadrantFeatures: 0,
+  quadrantViews: false,
   // Pages of one book laid out alike can be close in pHash; a page is always verified.
   exactHash: -1,
 };
@@ -100,6 +112,8 @@ const HASH_NEAR = 6;
 /** ... provided their whole-image embeddings also agree (cosine distance below this). */
 const HASH_EMBED_AGREE = 0.15;
 const CORNER = Math.SQRT1_2;
+/** Side of a query quadrant (fraction of the query's side; quadrants overlap a little). */
+const QUADRANT = 0.55;
 
 const centre70 = (img: RgbImage): RgbImage =>
   cropRgb(img, { left: img.width * 0.15, top: img.height * 0.15, width: img.width * 0.7, height: img.height * 0.7 });
@@ -127,6 +141,19 @@ function parts(work: RgbImage): Array<[string, RgbImage]> {
     ['bl', cropRgb(work, rect(0, h - ch, cw, ch))],
     ['br', cropRgb(work, rect(w - cw, h - ch, cw, ch))],
   ];
+}
+
+function quadrants(work: RgbImage): Array<[string, RgbImage]> {
+  const tw = work.width * QUADRANT;
+  const th = work.height * QUADRANT;
+  return (
+    [
+      ['q-tl', 0, 0],
+      ['q-tr', 1, 0],
+      ['q-bl', 0, 1],
+      ['q-br', 1, 1],
+    ] as const
+  ).map(([name, fx, fy]) => [name, cropRgb(work, { left: fx * (work.width - tw), top: fy * (work.height - th), width: tw, height: th })]);
 }
 
 interface Prepared {
@@ -165,7 +192,8 @@ export class SameImageEngine implements SearchEngine {
     readonly options: SameImageOptions,
   ) {
     this.dimension = embedder.dimension;
-    this.candidatePool = options.verify;
+    // Rows per query vector: an image has nine rows, so verifying a few images needs more rows.
+    this.candidatePool = Math.max(40, options.verify);
   }
 
   private async prepare(image: DecodedImage): Promise<Prepared> {
@@ -209,13 +237,53 @@ export class SameImageEngine implements SearchEngine {
     };
   }
 
+  /** The query's keypoints: the whole work copy, plus its quadrants at twice the size (see quadrantFeatures). */
+  private async queryFeatures(image: DecodedImage, p: Prepared): Promise<LocalFeatures> {
+    const n = this.options.quadrantFeatures;
+    if (n <= 0) return p.features;
+    const big = await image.rgb({ width: 2 * WORK_SIDE, height: 2 * WORK_SIDE, fit: 'inside' });
+    const scale = p.work.width / big.width;
+    const tw = big.width * QUADRANT;
+    const th = big.height * QUADRANT;
+    const lists: LocalFeatures[] = [p.features];
+    const offsets: Array<[number, number]> = [[0, 0]];
+    for (const [fx, fy] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]) {
+      const left = Math.round(fx * (big.width - tw));
+      const top = Math.round(fy * (big.height - th));
+      lists.push(await orbFeatures(toGrey(cropRgb(big, { left, top, width: tw, height: th })), n));
+      offsets.push([left, top]);
+    }
+    const total = lists.reduce((k, f) => k + f.points.length / 2, 0);
+    const points = new Float32Array(total * 2);
+    const descriptors = new Uint8Array(total * 32);
+    let k = 0;
+    lists.forEach((f, li) => {
+      const [ox, oy] = offsets[li];
+      const s = li === 0 ? 1 : scale;
+      for (let i = 0; i < f.points.length / 2; i++, k++) {
+        points[2 * k] = li === 0 ? f.points[2 * i] : (f.points[2 * i] + ox) * s;
+        points[2 * k + 1] = li === 0 ? f.points[2 * i + 1] : (f.points[2 * i + 1] + oy) * s;
+        descriptors.set(f.descriptors.subarray(32 * i, 32 * i + 32), 32 * k);
+      }
+    });
+    return { width: p.features.width, height: p.features.height, points, descriptors };
+  }
+
   async describeQuery(image: DecodedImage): Promise<Description> {
     const p = await this.prepare(image);
+    p.features = await this.queryFeatures(image, p);
     // The centre view leaves out what edits add at the borders (a rotation's corners, a caption).
     const views: Array<[string, RgbImage]> = [
       ['full', p.work],
       ['c70', centre70(p.work)],
     ];
+    // A quadrant view lands near the stored whole image when the query pasted it small into a collage.
+    if (this.options.quadrantViews) views.push(...quadrants(p.work));
     return { vectors: await this.embedParts(views), sidecar: encodeFeatures(p.features, hashBytes(p.hash)) };
   }
 
