@@ -37,7 +37,7 @@ const QUICK = process.env.BENCH_SAME_QUICK === '1';
 const SIDE = process.env.BENCH_SAME_SIDE;
 const RECORDS = process.env.BENCH_SAME_RECORDS;
 /** Distractor queries per side (≥ 500 each, ≥ 1,000 in all). */
-const MIN_DISTRACTOR_QUERIES = QUICK ? 0 : 500;
+const MIN_DISTRACTOR_QUERIES = QUICK ? 0 : Number(process.env.BENCH_SAME_DISTRACTORS ?? 500);
 /** Only where the truth ranks among the embedding candidates (member queries, no verification): for choosing `verify`. */
 const RANKS_ONLY = process.env.BENCH_SAME_RANKS === '1';
 
@@ -242,7 +242,9 @@ async function main() {
   let recs: Rec[];
   let exactHash = SAME_HQ.exactHash;
   const sides: Side[] = SIDE === 'tuning' ? ['tuning'] : SIDE === 'held-out' ? ['held-out'] : ['tuning', 'held-out'];
-  if (RECORDS) recs = JSON.parse(readFileSync(RECORDS, 'utf8')) as Rec[];
+  const minutes = process.env.BENCH_SAME_MINUTES; // wall time of a run measured in parts
+  // Several files (comma-separated) merge, e.g. the two sides measured by two processes.
+  if (RECORDS) recs = RECORDS.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as Rec[]);
   else {
     // BENCH_SAME_OPTIONS='{"verify": 10}' tries other engine options (on the tuning side).
     const base = (await getEngine('same_hq')) as SameImageEngine;
@@ -264,7 +266,7 @@ async function main() {
     '',
     `Machine: ${execSync('uname -m').toString().trim()}, ${execSync('nproc').toString().trim()} cores shared with other work, Node ${process.versions.node}; ` +
       `${new Date().toISOString().slice(0, 10)}; \`uptime\` at the end: ${load.replace(/^.*load/, 'load')}. Measured by \`npm run bench:same-image\`${QUICK ? ' (QUICK mode: reduced sets)' : ''} ` +
-      `in ${((performance.now() - started) / 60000).toFixed(0)} min, through the engine in process (describe → nearest rows → verification, as the API runs it, on in-memory vectors).`,
+      `in ${minutes ?? ((performance.now() - started) / 60000).toFixed(0)} min, through the engine in process (describe → nearest rows → verification, as the API runs it, on in-memory vectors).`,
     '',
     'Pools (bench/same-image-photos.ts, decided once): **tuning** = the photos the tests and bench/search.ts use (mate-backgrounds, lomiri-wallpapers, ' +
       'plasma-workspace-wallpapers, face-api demo photos), its 12 distractors those of bench/search.ts; **held-out** = photographs of the Debian packages ' +
@@ -273,7 +275,7 @@ async function main() {
     '',
     ...report(recs, sides, exactHash),
   ];
-  if (QUICK || SIDE || RECORDS) console.log(lines.join('\n'));
+  if (QUICK || SIDE || (RECORDS && process.env.BENCH_SAME_WRITE !== '1')) console.log(lines.join('\n'));
   else console.log(writeBenchmarkSection('## Same-image search', lines));
 }
 
