@@ -116,6 +116,14 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
     for (let v = 0; v < variants; v++) edits.forEach((e) => jobs.push({ truth: '', source: outsiders.get(p.name)!, e, variant: i + v, name: p.name }));
   });
 
+  // A deterministic interleaving, so that a run stopped early is still a fair sample of every edit.
+  let seed = 7;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (let i = jobs.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [jobs[i], jobs[j]] = [jobs[j], jobs[i]];
+  }
+  const partial = process.env.BENCH_SAME_PARTIAL; // records written as they come (a run may be stopped)
   const recs: Rec[] = [];
   for (const [n, job] of jobs.entries()) {
     const q = await edit(job.source, job.e, job.variant, fillersFor(job.name, job.variant));
@@ -142,7 +150,10 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
     const sTruth = all.find((m) => m.id === job.truth)?.score ?? 0;
     const sWrong = all.find((m) => m.id !== job.truth)?.score ?? 0;
     recs.push({ side, edit: job.e, truth: job.truth, dTruth, dWrong, nearest, dNearest, sTruth, sWrong, truthFirst: all[0]?.id === job.truth, candidateRank, msFull, msProbe });
-    if (n % 100 === 99) log(`${side}: ${n + 1} / ${jobs.length} queries`);
+    if (n % 25 === 24) {
+      log(`${side}: ${n + 1} / ${jobs.length} queries`);
+      if (partial) writeFileSync(partial, JSON.stringify(recs));
+    }
   }
   return recs;
 }
