@@ -41,7 +41,7 @@ describe('same-image engine (same_hq)', () => {
     expect(again.vectors[0].vector).toEqual(d.vectors[0].vector);
   });
 
-  it.each(TRANSFORMS)('finds the source photo first for a %s copy', async (t) => {
+  it.each(TRANSFORMS)('finds the source photo first for a %s copy', { timeout: 180_000 }, async (t) => {
     for (const [i, name] of ['garden', 'storm', 'people-1'].entries()) {
       const found = await library.search(await transform(copies.get(name)!, t, i));
       expect(found[0]?.id, `${t} of ${name}`).toBe(name);
@@ -59,8 +59,10 @@ describe('same-image engine (same_hq)', () => {
     for (const name of OUTSIDERS) expect(await library.exact(await decode(await edit(copies.get(name)!, 'png'))), name).toBeNull();
   });
 
-  it.each(EDITS)('finds the source first, and only it, for the %s edit', async (e) => {
-    for (const [i, name] of ['garden', 'storm', 'dune'].entries()) {
+  // Pins each edit class on three photos of the CI packages; the rates over many photos (and on
+  // photos never tuned on) are measured by bench/same-image.ts, not asserted here.
+  it.each(EDITS)('finds the source first, and only it, for the %s edit', { timeout: 180_000 }, async (e) => {
+    for (const [i, name] of ['garden', 'storm', 'people-1'].entries()) {
       const fillers = OUTSIDERS.map((n) => copies.get(n)!);
       const found = await library.search(await edit(copies.get(name)!, e, i, fillers));
       expect(found[0]?.id, `${e} of ${name}`).toBe(name);
@@ -86,7 +88,7 @@ describe('same-image engine (same_hq)', () => {
     expect(found[0].score).toBeGreaterThan(0.9);
   });
 
-  it('returns nothing for photos that are not in the library, even of the same kind of scene', async () => {
+  it('returns nothing for photos that are not in the library, even of the same kind of scene', { timeout: 240_000 }, async () => {
     for (const name of OUTSIDERS) {
       for (const t of ['resize-half', 'mirror', 'corner-50'] as const) {
         expect(await library.search(await transform(copies.get(name)!, t)), `${t} of ${name}`).toEqual([]);
