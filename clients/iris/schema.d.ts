@@ -1479,7 +1479,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1611,7 +1627,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1743,7 +1775,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1875,7 +1923,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -2007,7 +2071,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            /** @description Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook) */
+                            region?: {
+                                height: number;
+                                points: [
+                                    number,
+                                    number
+                                ][];
+                                width: number;
+                            };
+                            score: number;
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };

@@ -29,10 +29,33 @@ export interface Candidate {
   part: string;
 }
 
+/**
+ * Where the query lies in a matched stored image: the query's outline (its four corners, in the
+ * order top-left, top-right, bottom-right, bottom-left of the query) mapped into the stored
+ * image, as fractions of the stored image's width and height (a point may lie outside [0, 1]
+ * when the query shows more than the stored image, e.g. a collage that contains it).
+ */
+export interface Region {
+  points: Array<[number, number]>;
+}
+
 export interface Match {
   id: string;
   /** Calibrated similarity in [0, 1]. */
   score: number;
+  region?: Region;
+}
+
+/**
+ * A cheap first pass before `describeQuery` (same-image: the perceptual hash). The API searches
+ * the rows of `part` only; a committed hit within `maxDistance` is answered at once with
+ * `score(distance)` and the whole stored image as its region, without embedding or verification.
+ */
+export interface ExactProbe {
+  part: string;
+  vector: number[];
+  maxDistance: number;
+  score(distance: number): number;
 }
 
 export interface SearchEngine {
@@ -51,4 +74,16 @@ export interface SearchEngine {
    * drops candidates that are not the same picture; a ranking engine (similar) keeps them all.
    */
   rank(query: { image: DecodedImage; description: Description }, candidates: Candidate[], loadSidecar: (id: string) => Promise<Buffer | null>): Promise<Match[]>;
+  /** Optional exact path (see ExactProbe); null when the image gives no probe. */
+  exactProbe?(image: DecodedImage): Promise<ExactProbe | null>;
 }
+
+/** The whole stored image as a region (an exact-path hit). */
+export const WHOLE_IMAGE: Region = {
+  points: [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 1],
+  ],
+};

@@ -23,7 +23,7 @@ import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
-import type { Candidate, SearchEngine } from './engine';
+import { WHOLE_IMAGE, type Candidate, type Match, type Region, type SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
 
@@ -41,10 +41,24 @@ export interface Filter {
   classId2?: number;
 }
 
+/**
+ * Iris's addition to Baidu's hit (same-image and picture-book kinds): where the query lies in the
+ * matched stored image — the query's outline (its corners top-left, top-right, bottom-right,
+ * bottom-left) mapped into the stored image's pixel coordinates by the transform the verification
+ * found; `width` and `height` are the stored image's size. Points may lie outside the image when
+ * the query shows more than it (a collage, a border).
+ */
+export interface HitRegion {
+  points: Array<[number, number]>;
+  width: number;
+  height: number;
+}
+
 export interface SearchHit {
   cont_sign: string;
   score: number;
   brief: string;
+  region?: HitRegion;
 }
 
 export interface SearchResult {
@@ -236,11 +250,38 @@ export interface SearchRequest {
 export async function searchImages(stores: Stores, engine: SearchEngine, lib: Library, req: SearchRequest): Promise<SearchResult> {
   const { image, filter, window } = req;
   const empty: SearchResult = { result_num: 0, result: [], has_more: false };
-  const description = await engine.describeQuery(image);
   const table = await stores.vectors.open(libraryTable(lib));
-  if (!table || description.vectors.length === 0) return empty;
+  if (!table) return empty;
+  const where = whereOf(filter);
 
-  const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), whereOf(filter), window.end + 1);
+  // The exact path: a stored image whose perceptual hash is (nearly) the query's is the answer,
+  // found without running a model.
+  const probe = engine.exactProbe ? await engine.exactProbe(image) : null;
+  if (probe) {
+    const hits = await table.search(probe.vector, {
+      k: Math.max(10, window.end + 1),
+      where: where ? { and: [where, { eq: { part: probe.part } }] } : { eq: { part: probe.part } },
+      metric: engine.metric,
+      select: ['item', 'part', '_distance'],
+      nprobes: ANN_NPROBES,
+      refineFactor: ANN_REFINE_FACTOR,
+    });
+    const close = hits.filter((h) => h._distance <= probe.maxDistance);
+    if (close.length) {
+      const items = await committedWrites(stores, close.map((h) => imageKey(lib, String(h.item))));
+      const served = new Map<string, { match: Match; item: Item }>();
+      for (const h of close) {
+        const item = items.get(keyString(imageKey(lib, String(h.item))));
+        if (!item || String(item.writeId ?? '') !== writeOfRow(String(h.id)) || !itemMatches(filter, item) || served.has(String(h.item))) continue;
+        served.set(String(h.item), { match: { id: String(h.item), score: probe.score(h._distance), region: WHOLE_IMAGE }, item });
+      }
+      if (served.size) return page([...served.values()].sort((a, b) => b.match.score - a.match.score), window);
+    }
+  }
+
+  const description = await engine.describeQuery(image);
+  if (description.vectors.length === 0) return empty;
+  const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1);
   if (rows.length === 0) return empty;
   // Join to the committed items first: a row is served only when its image's item exists, was
   // committed by the row's own write and still matches the filter (the item is the truth; rows
@@ -260,12 +301,30 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
     const o = typeof key === 'string' ? await stores.objects.get(key) : null;
     return o ? o.body : null;
   });
-  const served: SearchHit[] = matches.map((m) => {
-    const item = byImage.get(m.id)!.item;
-    return { cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') };
+  return page(
+    matches.map((m) => ({ match: m, item: byImage.get(m.id)!.item })),
+    window,
+  );
+}
+
+/** The region in the stored image's pixels (its stored width and height). */
+function hitRegion(region: Region, item: Item): HitRegion | undefined {
+  const width = Number(item.width);
+  const height = Number(item.height);
+  if (!(width > 0 && height > 0)) return undefined;
+  const px = (v: number) => Math.round(v * 10) / 10;
+  return { points: region.points.map(([x, y]) => [px(x * width), px(y * height)] as [number, number]), width, height };
+}
+
+function page(matches: Array<{ match: Match; item: Item }>, window: Window): SearchResult {
+  const served: SearchHit[] = matches.map(({ match: m, item }) => {
+    const hit: SearchHit = { cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') };
+    const region = m.region ? hitRegion(m.region, item) : undefined;
+    if (region) hit.region = region;
+    return hit;
   });
-  const page = served.slice(window.start, window.end);
-  return { result_num: page.length, result: page, has_more: window.end < RESULT_WINDOW && served.length > window.end };
+  const shown = served.slice(window.start, window.end);
+  return { result_num: shown.length, result: shown, has_more: window.end < RESULT_WINDOW && served.length > window.end };
 }
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);

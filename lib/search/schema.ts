@@ -61,3 +61,31 @@ export type AddInput = z.infer<typeof addSchema>;
 export type SearchInput = z.infer<typeof searchSchema>;
 export type UpdateInput = z.infer<typeof updateSchema>;
 export type DeleteInput = z.infer<typeof deleteSchema>;
+
+/**
+ * Iris's addition to a same-image (and picture-book) hit: where the query lies in the matched
+ * stored image — the query's outline (corners top-left, top-right, bottom-right, bottom-left of
+ * the query) mapped by the verification's transform into the stored image's pixel coordinates;
+ * `width` and `height` are the stored image's size. Baidu's clients ignore the field.
+ */
+export const hitRegionSchema = z
+  .object({
+    points: z.array(z.tuple([z.number(), z.number()])).length(4),
+    width: z.number().int(),
+    height: z.number().int(),
+  })
+  .describe("Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook)");
+
+export const searchResponseSchema = z.object({
+  log_id: z.number().int(),
+  result_num: z.number().int(),
+  has_more: z.boolean(),
+  result: z.array(
+    z.object({
+      cont_sign: z.string(),
+      score: z.number(),
+      brief: z.string(),
+      region: hitRegionSchema.optional(),
+    }),
+  ),
+});

@@ -125,6 +125,19 @@ export interface Fit {
    * caption, a frame) line up but the rest of the spanned area does not.
    */
   support: number;
+  /** The fitted transform from query to stored keypoint coordinates (absent when there is no fit). */
+  transform?: Transform;
+}
+
+/** s = a·q + t (a = ar + i·ai, similarity) or a 3×3 homography, row-major. */
+export type Transform = { kind: 'similarity'; ar: number; ai: number; tx: number; ty: number } | { kind: 'homography'; h: number[] };
+
+/** Maps a query point through a fitted transform. */
+export function applyTransform(t: Transform, x: number, y: number): [number, number] {
+  if (t.kind === 'similarity') return [t.ar * x - t.ai * y + t.tx, t.ai * x + t.ar * y + t.ty];
+  const h = t.h;
+  const w = h[6] * x + h[7] * y + h[8] || 1e-12;
+  return [(h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w];
 }
 
 export const NO_FIT: Fit = { inliers: 0, inlierRatio: 0, coverage: 0, support: 0 };
@@ -232,7 +245,13 @@ export function fitSimilarity(
       idx.push(matches[k].s);
     }
   }
-  return { inliers: idx.length, inlierRatio: idx.length / n, scale: Math.hypot(ar, ai), ...spread(stored, idx) };
+  return {
+    inliers: idx.length,
+    inlierRatio: idx.length / n,
+    scale: Math.hypot(ar, ai),
+    ...spread(stored, idx),
+    transform: { kind: 'similarity', ar, ai, tx, ty },
+  };
 }
 
 /** RANSAC homography (OpenCV), rejecting folded or degenerate fits. */
@@ -265,7 +284,7 @@ export async function fitHomography(query: LocalFeatures, stored: LocalFeatures,
         idx.push(matches[i].s);
       }
     }
-    return { inliers: idx.length, inlierRatio: idx.length / n, ...spread(stored, idx) };
+    return { inliers: idx.length, inlierRatio: idx.length / n, ...spread(stored, idx), transform: { kind: 'homography', h: Array.from(H) } };
   } finally {
     src.delete();
     dst.delete();

@@ -5,11 +5,23 @@
  * tests and the accuracy part of bench/search.ts; the API's own tests cover the stores.
  */
 import { intakeImage, type DecodedImage } from '../../lib/images';
-import type { Candidate, Match, SearchEngine } from '../../lib/search/engine';
+import { WHOLE_IMAGE, type Candidate, type Description, type Match, type SearchEngine } from '../../lib/search/engine';
 
 const LIMITS = { formats: ['jpeg', 'png', 'bmp'] as Array<'jpeg' | 'png' | 'bmp'>, maxBytes: 50 * 1024 * 1024 };
 
 export const decode = (bytes: Buffer): Promise<DecodedImage> => intakeImage(bytes, LIMITS);
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let an = 0;
+  let bn = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    an += a[i] * a[i];
+    bn += b[i] * b[i];
+  }
+  return dot / ((Math.sqrt(an) || 1) * (Math.sqrt(bn) || 1));
+}
 
 interface Row {
   id: string;
@@ -61,10 +73,32 @@ export class MemoryLibrary {
     return [...best.values()].sort((a, b) => a.distance - b.distance);
   }
 
+  /** The exact path (as the API runs it): hits within the probe's distance among its part's rows, or null. */
+  async exact(image: DecodedImage): Promise<Match[] | null> {
+    const probe = await this.engine.exactProbe?.(image);
+    if (!probe) return null;
+    const hits = this.rows
+      .filter((r) => r.part === probe.part)
+      .map((r) => ({ id: r.id, distance: 1 - cosine(probe.vector, r.vector) }))
+      .filter((h) => h.distance <= probe.maxDistance)
+      .sort((a, b) => a.distance - b.distance);
+    return hits.length ? hits.map((h) => ({ id: h.id, score: probe.score(h.distance), region: WHOLE_IMAGE })) : null;
+  }
+
   async search(bytes: Buffer): Promise<Match[]> {
     const image = await decode(bytes);
+    const exact = await this.exact(image);
+    if (exact) return exact;
     const description = await this.engine.describeQuery(image);
     const candidates = this.candidates(description.vectors.map((v) => v.vector));
     return this.engine.rank({ image, description }, candidates, async (id) => this.sidecars.get(id) ?? null);
+  }
+
+  /** The query's description and candidates, for engines that score without a threshold (benchmarks). */
+  async prepareQuery(bytes: Buffer): Promise<{ image: DecodedImage; description: Description; candidates: Candidate[]; sidecar: (id: string) => Promise<Buffer | null> }> {
+    const image = await decode(bytes);
+    const description = await this.engine.describeQuery(image);
+    const candidates = this.candidates(description.vectors.map((v) => v.vector));
+    return { image, description, candidates, sidecar: async (id) => this.sidecars.get(id) ?? null };
   }
 }

@@ -2,7 +2,7 @@ import { defineOperation } from '../../../lib/http/operation';
 import { searchOperation } from '../../../lib/search/api';
 import { engineFor } from '../../../lib/search/provider';
 import { libraryKindOf } from '../kind';
-import { searchSchema } from '../../../lib/search/schema';
+import { searchResponseSchema, searchSchema } from '../../../lib/search/schema';
 import { operationPaths } from '../../../lib/search/contract';
 
 /** POST …/{same_hq,similar,product,picturebook,materiel}/search — ranked matches with paging. */
@@ -14,6 +14,7 @@ export default defineOperation({
   family: 'baidu',
   auth: 'baidu-token',
   schema: searchSchema,
+  response: searchResponseSchema,
   run: async ({ input, projectId, stores, event }) => {
     const kind = libraryKindOf(event);
     return searchOperation(stores, await engineFor(kind), projectId, kind, input);
