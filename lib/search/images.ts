@@ -41,16 +41,37 @@ export interface Filter {
   classId2?: number;
 }
 
+/** A box in an image's pixels (Iris addition: the subject the similar / product engines embedded). */
+export interface SubjectBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 export interface SearchHit {
   cont_sign: string;
   score: number;
   brief: string;
+  /** Iris addition (similar, product): the stored image's main subject, in its pixels. */
+  subject?: SubjectBox;
 }
 
 export interface SearchResult {
   result_num: number;
   result: SearchHit[];
   has_more: boolean;
+  /** Iris addition (similar, product): the query's main subject, in the query's pixels. */
+  query_subject?: SubjectBox;
+}
+
+/** A stored subject box, if the item holds a well-formed one. */
+function subjectOf(v: unknown): SubjectBox | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const n = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? Math.round(o[k] as number) : NaN);
+  const box = { left: n('left'), top: n('top'), width: n('width'), height: n('height') };
+  return Object.values(box).every((x) => !Number.isNaN(x)) ? box : undefined;
 }
 
 /** Ceiling on nearest neighbours fetched per query vector. */
@@ -193,6 +214,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
       writeId: w.id,
       objectKey,
       ...(sidecar ? { sidecarKey: sidecar } : {}),
+      ...(description.subject ? { subject: subjectOf(description.subject) } : {}),
       parts: rows.map((r) => r.part as string),
       format: image.format,
       width: image.width,
@@ -235,8 +257,9 @@ export interface SearchRequest {
 
 export async function searchImages(stores: Stores, engine: SearchEngine, lib: Library, req: SearchRequest): Promise<SearchResult> {
   const { image, filter, window } = req;
-  const empty: SearchResult = { result_num: 0, result: [], has_more: false };
   const description = await engine.describeQuery(image);
+  const querySubject = subjectOf(description.subject);
+  const empty: SearchResult = { result_num: 0, result: [], has_more: false, ...(querySubject ? { query_subject: querySubject } : {}) };
   const table = await stores.vectors.open(libraryTable(lib));
   if (!table || description.vectors.length === 0) return empty;
 
@@ -262,10 +285,16 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   });
   const served: SearchHit[] = matches.map((m) => {
     const item = byImage.get(m.id)!.item;
-    return { cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') };
+    const subject = subjectOf(item.subject);
+    return { cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? ''), ...(subject ? { subject } : {}) };
   });
   const page = served.slice(window.start, window.end);
-  return { result_num: page.length, result: page, has_more: window.end < RESULT_WINDOW && served.length > window.end };
+  return {
+    result_num: page.length,
+    result: page,
+    has_more: window.end < RESULT_WINDOW && served.length > window.end,
+    ...(querySubject ? { query_subject: querySubject } : {}),
+  };
 }
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);

@@ -250,3 +250,69 @@ export function applyMask(img: RgbImage, mask: Uint8Array, fill = 255): RgbImage
   }
   return { data: out, width: img.width, height: img.height };
 }
+
+/** A detector's view of the picture, for findSubject (lib/vision/detector.ts implements it). */
+export interface BoxDetector {
+  detect(image: RgbImage): Promise<Array<{ box: Rect; score: number }>>;
+}
+
+export const FIND_DEFAULTS = {
+  /** Border spread (RGB std) under which the background counts as plain (catalogue picture). */
+  plainBorder: 12,
+  /** Detections scoring under this are ignored. */
+  minScore: 0.15,
+  /** Side (px) of the picture GrabCut and the border model work on. */
+  segmentSide: 160,
+};
+
+export interface Subject {
+  /** The subject's box in `img`'s pixels (after GrabCut when it found the object). */
+  box: Rect;
+  /** `img` with everything outside the subject painted white (img itself when nothing was cut). */
+  cut: RgbImage;
+  /** Which cue chose the box. */
+  source: 'plain-background' | 'detector' | 'foreground' | 'whole';
+}
+
+const clipTo = (r: Rect, w: number, h: number): Rect => {
+  const left = Math.min(w - 1, Math.max(0, r.left));
+  const top = Math.min(h - 1, Math.max(0, r.top));
+  const right = Math.min(w, Math.max(left + 1, r.left + r.width));
+  const bottom = Math.min(h, Math.max(top + 1, r.top + r.height));
+  return { left, top, width: right - left, height: bottom - top };
+};
+
+/**
+ * The main subject of a picture: on a plain background its foreground extent, otherwise the
+ * detector's best box (the border model's when the detector finds nothing), refined by GrabCut
+ * inside that box; the background outside the cut is painted white, as a catalogue picture's is.
+ */
+export async function findSubject(img: RgbImage, detector?: BoxDetector, o = FIND_DEFAULTS): Promise<Subject> {
+  const { resizeRgb } = await import('./pixels');
+  const small = await resizeRgb(img, o.segmentSide, o.segmentSide, 'inside');
+  const sx = img.width / small.width;
+  const sy = img.height / small.height;
+  const up = (r: Rect): Rect => clipTo({ left: r.left * sx, top: r.top * sy, width: r.width * sx, height: r.height * sy }, img.width, img.height);
+  const whole = { left: 0, top: 0, width: img.width, height: img.height };
+  const fg = foregroundBox(small);
+  const plain = borderSpread(small) < o.plainBorder;
+  let box: Rect;
+  let source: Subject['source'];
+  if (plain) {
+    [box, source] = fg.coverage < 0.005 ? [whole, 'whole'] : [up(fg.box), 'plain-background'];
+  } else {
+    const best = detector ? (await detector.detect(img)).filter((d) => d.score >= o.minScore).sort((a, b) => b.score - a.score)[0] : undefined;
+    [box, source] = best ? [clipTo(best.box, img.width, img.height), 'detector'] : fg.coverage < 0.005 ? [whole, 'whole'] : [up(fg.box), 'foreground'];
+  }
+  if (source === 'whole') return { box, cut: img, source };
+  const g = 0.05;
+  const grown = clipTo({ left: box.left - box.width * g, top: box.top - box.height * g, width: box.width * (1 + 2 * g), height: box.height * (1 + 2 * g) }, img.width, img.height);
+  const gc = await grabCutMask(small, { left: grown.left / sx, top: grown.top / sy, width: grown.width / sx, height: grown.height / sy });
+  if (!gc) return { box, cut: img, source };
+  const mask = new Uint8Array(img.width * img.height);
+  for (let y = 0; y < img.height; y++) {
+    const row = Math.min(small.height - 1, Math.floor(y / sy)) * small.width;
+    for (let x = 0; x < img.width; x++) mask[y * img.width + x] = gc.mask[row + Math.min(small.width - 1, Math.floor(x / sx))];
+  }
+  return { box: up(gc.box), cut: applyMask(img, mask), source };
+}
