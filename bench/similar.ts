@@ -41,7 +41,7 @@ type Method = 'hist' | 'today' | 'engine';
 const METHODS: Array<[Method, string]> = [
   ['hist', 'baseline: colour histogram of the whole picture'],
   ['today', 'baseline: the engine before issue 12 (MobileNetV2 average-pooled, whole picture)'],
-  ['engine', 'shipped similar / product engine (whole picture + subject, GeM-pooled MobileNetV2)'],
+  ['engine', 'shipped similar / product engine (two subject views: detector box and foreground box, GeM-pooled MobileNetV2)'],
 ];
 
 interface Vectors {
@@ -167,7 +167,7 @@ async function main() {
     '| --- | ---: | ---: |',
     ...subjectRows,
     '',
-    `Describe time of the shipped engine (subject finding with the detector + GrabCut + two embeddings), in-process on this loaded machine: ` +
+    `Describe time of the shipped engine (border model, detector, GrabCut for the reported box, two embeddings in one batch), in-process on this loaded machine: ` +
       `add p50 ${ms(quantile(addTimes, 0.5))}, p95 ${ms(quantile(addTimes, 0.95))}; query p50 ${ms(quantile(queryTimes, 0.5))}, p95 ${ms(quantile(queryTimes, 0.95))}.`,
     '',
   ];

@@ -3,14 +3,16 @@
  * nothing is dropped. Score = 1 - cosine distance, clamped to [0, 1] (the backbone's pooled ReLU
  * features are non-negative, so cosine distance stays in [0, 1]).
  *
- * With subjects on (the similar and product kinds), an image is described by two views: the
- * whole picture ('full') and its main subject ('subject': lib/vision/subject.ts finds it — the
- * foreground on a plain background, else the COCO detector's best box — cuts it out by GrabCut
- * and paints the rest white, as a catalogue picture is). Added images and queries get the same
- * two views; a stored image's distance is its best over the view pairs (what the vector search
- * gives for several query vectors against several rows per image). The subject's box is
- * returned with the description (the API stores it with the image and reports it with each
- * result, and the query's at the response's top level, for a console to draw).
+ * With subjects on (the similar and product kinds), an image is described by two views of its
+ * main subject (lib/vision/subject.ts): a square crop around the COCO detector's best box
+ * ('detected'; the whole picture when it finds nothing) and one around the border model's
+ * foreground box ('foreground'). Added images and queries get the same two views; a stored
+ * image's distance is its best over the view pairs (what the vector search gives for several
+ * query vectors against several rows per image). Chosen on the tuning stamps (bench/similar-
+ * explore.ts): of the variants tried this pair was best in context, and the whole picture as a
+ * view, GrabCut cut-outs and colour fusion were not better. The subject's box (GrabCut-refined)
+ * is returned with the description: the API stores it with the image and reports it with each
+ * result, and the query's at the response's top level, for a console to draw.
  */
 import type { DecodedImage } from '../../images';
 import type { Embedder, RgbImage } from '../../vision/embedder';
@@ -69,16 +71,15 @@ export class EmbeddingEngine implements SearchEngine {
     const work: RgbImage = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength), width: raw.width, height: raw.height };
     const detector = this.options.detector ? await this.options.detector() : undefined;
     const subject = await findSubject(work, detector);
-    const crop = cropRgb(subject.cut, squareAround(subject.box, work.width, work.height, SUBJECT_MARGIN));
     const { resizeRgb } = await import('../../vision/pixels');
-    const [full, part] = await this.embedder.embedBatch([await resizeRgb(work, s, s, 'fill'), await resizeRgb(crop, s, s, 'fill')]);
-    const box: Rect = scaleRect(subject.box, image.width / work.width, image.height / work.height);
+    const view = (r: Rect) => resizeRgb(cropRgb(work, squareAround(r, work.width, work.height, SUBJECT_MARGIN)), s, s, 'fill');
+    const [detected, foreground] = await this.embedder.embedBatch([await view(subject.detected), await view(subject.foreground)]);
     return {
       vectors: [
-        { part: 'full', vector: Array.from(full) },
-        { part: 'subject', vector: Array.from(part) },
+        { part: 'detected', vector: Array.from(detected) },
+        { part: 'foreground', vector: Array.from(foreground) },
       ],
-      subject: box,
+      subject: scaleRect(subject.box, image.width / work.width, image.height / work.height),
     };
   }
 
