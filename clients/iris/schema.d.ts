@@ -1414,7 +1414,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1546,7 +1567,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1678,7 +1720,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1810,7 +1873,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
@@ -1942,7 +2026,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        has_more: boolean;
+                        log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
+                        result: {
+                            brief: string;
+                            cont_sign: string;
+                            score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
+                        }[];
+                        result_num: number;
                     } | components["schemas"]["BaiduError"];
                 };
             };
