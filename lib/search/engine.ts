@@ -18,6 +18,12 @@ export interface Description {
   vectors: PartVector[];
   /** Opaque engine data needed by `rank` later (e.g. local features); stored in S3 beside the image. */
   sidecar?: Buffer;
+  /**
+   * The picture's main subject (left, top, width, height in the image's own pixels, after EXIF
+   * orientation), for engines that find one (similar, product). Stored with the image; an Iris
+   * addition to the answers (`subject` per result, `query_subject` for the query).
+   */
+  subject?: { left: number; top: number; width: number; height: number };
 }
 
 export interface Candidate {

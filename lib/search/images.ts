@@ -41,6 +41,14 @@ export interface Filter {
   classId2?: number;
 }
 
+/** A box in an image's pixels (Iris addition: the subject the similar / product engines embedded). */
+export interface SubjectBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 /**
  * Iris's addition to Baidu's hit (same-image and picture-book kinds): where the query lies in the
  * matched stored image — the query's outline (its corners top-left, top-right, bottom-right,
@@ -59,12 +67,25 @@ export interface SearchHit {
   score: number;
   brief: string;
   region?: HitRegion;
+  /** Iris addition (similar, product): the stored image's main subject, in its pixels. */
+  subject?: SubjectBox;
 }
 
 export interface SearchResult {
   result_num: number;
   result: SearchHit[];
   has_more: boolean;
+  /** Iris addition (similar, product): the query's main subject, in the query's pixels. */
+  query_subject?: SubjectBox;
+}
+
+/** A stored subject box, if the item holds a well-formed one. */
+function subjectOf(v: unknown): SubjectBox | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const n = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? Math.round(o[k] as number) : NaN);
+  const box = { left: n('left'), top: n('top'), width: n('width'), height: n('height') };
+  return Object.values(box).every((x) => !Number.isNaN(x)) ? box : undefined;
 }
 
 /** Ceiling on nearest neighbours fetched per query vector. */
@@ -207,6 +228,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
       writeId: w.id,
       objectKey,
       ...(sidecar ? { sidecarKey: sidecar } : {}),
+      ...(description.subject ? { subject: subjectOf(description.subject) } : {}),
       parts: rows.map((r) => r.part as string),
       format: image.format,
       width: image.width,
@@ -249,7 +271,7 @@ export interface SearchRequest {
 
 export async function searchImages(stores: Stores, engine: SearchEngine, lib: Library, req: SearchRequest): Promise<SearchResult> {
   const { image, filter, window } = req;
-  const empty: SearchResult = { result_num: 0, result: [], has_more: false };
+  let empty: SearchResult = { result_num: 0, result: [], has_more: false };
   const table = await stores.vectors.open(libraryTable(lib));
   if (!table) return empty;
   const where = whereOf(filter);
@@ -280,6 +302,8 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   }
 
   const description = await engine.describeQuery(image);
+  const querySubject = subjectOf(description.subject);
+  if (querySubject) empty = { ...empty, query_subject: querySubject };
   if (description.vectors.length === 0) return empty;
   const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1);
   if (rows.length === 0) return empty;
@@ -304,6 +328,7 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   return page(
     matches.map((m) => ({ match: m, item: byImage.get(m.id)!.item })),
     window,
+    querySubject,
   );
 }
 
@@ -316,15 +341,22 @@ function hitRegion(region: Region, item: Item): HitRegion | undefined {
   return { points: region.points.map(([x, y]) => [px(x * width), px(y * height)] as [number, number]), width, height };
 }
 
-function page(matches: Array<{ match: Match; item: Item }>, window: Window): SearchResult {
+function page(matches: Array<{ match: Match; item: Item }>, window: Window, querySubject?: SubjectBox): SearchResult {
   const served: SearchHit[] = matches.map(({ match: m, item }) => {
     const hit: SearchHit = { cont_sign: String(item.contSign), score: clamp01(m.score), brief: String(item.brief ?? '') };
     const region = m.region ? hitRegion(m.region, item) : undefined;
     if (region) hit.region = region;
+    const subject = subjectOf(item.subject);
+    if (subject) hit.subject = subject;
     return hit;
   });
   const shown = served.slice(window.start, window.end);
-  return { result_num: shown.length, result: shown, has_more: window.end < RESULT_WINDOW && served.length > window.end };
+  return {
+    result_num: shown.length,
+    result: shown,
+    has_more: window.end < RESULT_WINDOW && served.length > window.end,
+    ...(querySubject ? { query_subject: querySubject } : {}),
+  };
 }
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);

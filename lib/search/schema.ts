@@ -76,6 +76,12 @@ export const hitRegionSchema = z
   })
   .describe("Iris addition: the query's outline in the matched stored image's pixels (same_hq, picturebook)");
 
+/** A box in an image's pixels (Iris addition, similar and product libraries). */
+const box = (what: string) =>
+  z
+    .object({ left: z.number().int(), top: z.number().int(), width: z.number().int(), height: z.number().int() })
+    .describe(what);
+
 export const searchResponseSchema = z.object({
   log_id: z.number().int(),
   result_num: z.number().int(),
@@ -86,6 +92,8 @@ export const searchResponseSchema = z.object({
       score: z.number(),
       brief: z.string(),
       region: hitRegionSchema.optional(),
+      subject: box('Iris addition (similar, product): the main subject of the stored image, in its pixels').optional(),
     }),
   ),
+  query_subject: box('Iris addition (similar, product): the main subject found in the query, in its pixels').optional(),
 });

@@ -1,10 +1,17 @@
 /**
- * Image embedders behind one interface, chosen by configuration (env IRIS_EMBEDDER), so a
- * deployment can plug in another model (e.g. an ONNX CLIP image encoder: one more entry in the
- * table below) without touching the search engines. Vectors are L2-normalised, so cosine
- * distance = 1 - dot product.
+ * Image embedders behind one interface, chosen by configuration (env IRIS_EMBEDDER, and
+ * IRIS_SIMILAR_EMBEDDER for the similar / product engines only), so a deployment can plug in
+ * another model without touching the search engines:
+ *
+ *   mobilenetv2        MobileNetV2 (nsfwjs weights), average-pooled: the default, and the classifier's features
+ *   mobilenetv2-gem    the same backbone, GeM-pooled (the similar / product default)
+ *   file:/path/dir     a TF.js model folder of the deployment's own (e.g. a CLIP image tower) on the
+ *                      layer or copied from the bucket to /tmp: see lib/vision/file-embedder.ts
+ *
+ * Vectors are L2-normalised, so cosine distance = 1 - dot product.
  */
-import { mobileNetV2Embedder } from './mobilenet';
+import { mobileNetV2Embedder, mobileNetV2GemEmbedder } from './mobilenet';
+import { fileEmbedder } from './file-embedder';
 import type { Embedder } from './embedding';
 
 export { dot, l2normalise, type Embedder, type RgbImage } from './embedding';
@@ -13,14 +20,16 @@ type EmbedderFactory = () => Promise<Embedder>;
 
 const factories: Record<string, EmbedderFactory> = {
   mobilenetv2: mobileNetV2Embedder,
+  'mobilenetv2-gem': mobileNetV2GemEmbedder,
 };
 
 const loaded = new Map<string, Promise<Embedder>>();
 
 /** The configured embedder, loaded once per container. */
 export function getEmbedder(name = process.env.IRIS_EMBEDDER || 'mobilenetv2'): Promise<Embedder> {
-  const key = name.toLowerCase();
-  const factory = factories[key];
+  const file = /^file:(.+)$/.exec(name);
+  const key = file ? name : name.toLowerCase();
+  const factory = file ? () => fileEmbedder(file[1]) : factories[key];
   if (!factory) {
     throw new Error(`IRIS_EMBEDDER=${name} is not a known embedder (known: ${Object.keys(factories).join(', ')})`);
   }

@@ -26,18 +26,59 @@ interface ModelJson {
   weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
 }
 
+let weights: Promise<{ tf: Awaited<ReturnType<typeof tfReady>>; full: Awaited<ReturnType<Awaited<ReturnType<typeof tfReady>>['loadLayersModel']>> }> | undefined;
+
+/** The nsfwjs Keras model with its weights, loaded once (shared by the embedders below). */
+function loadFull() {
+  weights ??= (async () => {
+    const tf = await tfReady();
+    const require = createRequire(import.meta.url);
+    // nsfwjs's exports map hides package.json; its main is dist/cjs/index.js.
+    const dir = join(dirname(require.resolve('nsfwjs')), '..', 'models', 'mobilenet_v2');
+    const json = require(join(dir, 'model.min.js')) as ModelJson;
+    const shard = require(join(dir, 'group1-shard1of1.min.js')) as string;
+    const weightData = new Uint8Array(Buffer.from(shard, 'base64')).buffer;
+    const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as Parameters<typeof tf.io.fromMemory>[1];
+    const full = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }),
+    );
+    return { tf, full };
+  })();
+  weights.catch(() => (weights = undefined));
+  return weights;
+}
+
+/**
+ * The backbone's last feature map (out_relu, 7 x 7 x 1280 at 224 px) for a batch of images, as
+ * one Float32Array per image (row-major 7 x 7 x 1280). Pooled by the caller (e.g. GeM).
+ */
+export async function mobileNetV2FeatureMaps(): Promise<{ size: number; channels: number; maps(images: RgbImage[], input?: number): Promise<Float32Array[]> }> {
+  const { tf, full } = await loadFull();
+  const backbone = tf.model({ inputs: full.inputs, outputs: full.getLayer('out_relu').output });
+  return {
+    size: 7,
+    channels: 1280,
+    async maps(images, input = INPUT) {
+      const out = tf.tidy(() => {
+        const batch = tf.stack(
+          images.map((img) => {
+            let t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').toFloat();
+            if (img.width !== input || img.height !== input) t = tf.image.resizeBilinear(t as never, [input, input], true);
+            return t.div(255);
+          }),
+        );
+        return backbone.predict(batch) as ReturnType<typeof tf.zeros>;
+      });
+      const flat = (await out.data()) as Float32Array;
+      out.dispose();
+      const per = flat.length / images.length;
+      return images.map((_, i) => flat.slice(i * per, (i + 1) * per));
+    },
+  };
+}
+
 export async function mobileNetV2Embedder(): Promise<Embedder> {
-  const tf = await tfReady();
-  const require = createRequire(import.meta.url);
-  // nsfwjs's exports map hides package.json; its main is dist/cjs/index.js.
-  const dir = join(dirname(require.resolve('nsfwjs')), '..', 'models', 'mobilenet_v2');
-  const json = require(join(dir, 'model.min.js')) as ModelJson;
-  const shard = require(join(dir, 'group1-shard1of1.min.js')) as string;
-  const weightData = new Uint8Array(Buffer.from(shard, 'base64')).buffer;
-  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as Parameters<typeof tf.io.fromMemory>[1];
-  const full = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }),
-  );
+  const { tf, full } = await loadFull();
   const backbone = tf.model({ inputs: full.inputs, outputs: full.getLayer(FEATURE_LAYER).output });
 
   const run = async (images: RgbImage[]): Promise<Float32Array[]> => {
@@ -68,6 +109,45 @@ export async function mobileNetV2Embedder(): Promise<Embedder> {
     async embedBatch(images) {
       const out: Float32Array[] = [];
       // Small batches keep peak memory bounded on a 1 GB Lambda.
+      for (let i = 0; i < images.length; i += 8) out.push(...(await run(images.slice(i, i + 8))));
+      return out;
+    },
+  };
+}
+
+/** GeM exponent of mobileNetV2GemEmbedder (chosen on the tuning stamps, bench/similar-explore.ts). */
+export const GEM_P = 3;
+
+/**
+ * The same backbone pooled by generalised mean (GeM, p = GEM_P) over its 7 x 7 map instead of
+ * the average: large activations (the object) weigh more than the spread-out background.
+ * Used by the similar and product engines; `mobilenetv2` (average pooling) stays what the
+ * classifier's features and the other engines use.
+ */
+export async function mobileNetV2GemEmbedder(): Promise<Embedder> {
+  const fm = await mobileNetV2FeatureMaps();
+  const pool = (map: Float32Array): Float32Array => {
+    const c = fm.channels;
+    const cells = map.length / c;
+    const out = new Float32Array(c);
+    for (let i = 0; i < cells; i++) {
+      for (let k = 0; k < c; k++) {
+        const v = Math.max(1e-6, map[i * c + k]);
+        out[k] += v * v * v;
+      }
+    }
+    for (let k = 0; k < c; k++) out[k] = Math.cbrt(out[k] / cells);
+    return l2normalise(out);
+  };
+  const run = async (images: RgbImage[]) => (await fm.maps(images)).map(pool);
+  await run([{ data: new Uint8Array(INPUT * INPUT * 3), width: INPUT, height: INPUT }]);
+  return {
+    name: 'mobilenetv2-gem',
+    dimension: fm.channels,
+    inputSize: INPUT,
+    embed: async (image) => (await run([image]))[0],
+    async embedBatch(images) {
+      const out: Float32Array[] = [];
       for (let i = 0; i < images.length; i += 8) out.push(...(await run(images.slice(i, i + 8))));
       return out;
     },

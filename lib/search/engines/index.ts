@@ -5,26 +5,34 @@
  *   same_hq     same picture, whole or in part: multi-part embeddings for recall, pHash and
  *               ORB + RANSAC geometric verification for the calibrated yes/no (same-image.ts)
  *   picturebook the same machinery with a homography model for photographed pages
- *   similar     ranking by CNN embedding (embedding.ts)
- *   product     the same embedding; class-id filters are applied by the API in the vector query
+ *   similar     ranking by CNN embedding of the whole picture and of its main subject (embedding.ts;
+ *               the subject by lib/vision/subject.ts with the CenterNet detector of detector.ts)
+ *   product     the same; class-id filters are applied by the API in the vector query
  *   materiel    embedding beside colour and texture descriptors (materiel.ts)
  *
- * The embedder comes from IRIS_EMBEDDER (lib/vision/embedder.ts).
+ * The embedder comes from IRIS_EMBEDDER (lib/vision/embedder.ts); similar and product use
+ * IRIS_SIMILAR_EMBEDDER when set, else SIMILAR_EMBEDDER. IRIS_SUBJECTS=off makes them embed the
+ * whole picture only (the engine before subjects, e.g. for a comparison).
  */
 import { getEmbedder } from '../../vision/embedder';
+import { centerNet } from '../../vision/detector';
 import type { LibraryKind, SearchEngine } from '../engine';
 import { EmbeddingEngine } from './embedding';
 import { MaterielEngine } from './materiel';
 import { SameImageEngine, PICTURE_BOOK, SAME_HQ } from './same-image';
 
+/** The similar / product embedder unless IRIS_SIMILAR_EMBEDDER says otherwise (chosen on the tuning stamps, BENCHMARKS.md). */
+export const SIMILAR_EMBEDDER = 'mobilenetv2-gem';
+
 const engines = new Map<LibraryKind, Promise<SearchEngine>>();
 
 async function build(kind: LibraryKind): Promise<SearchEngine> {
+  if (kind === 'similar' || kind === 'product') {
+    const name = process.env.IRIS_SIMILAR_EMBEDDER || process.env.IRIS_EMBEDDER || SIMILAR_EMBEDDER;
+    return new EmbeddingEngine(kind, await getEmbedder(name), { subjects: process.env.IRIS_SUBJECTS !== 'off', detector: centerNet });
+  }
   const embedder = await getEmbedder();
   switch (kind) {
-    case 'similar':
-    case 'product':
-      return new EmbeddingEngine(kind, embedder);
     case 'materiel':
       return new MaterielEngine(embedder);
     case 'same_hq':

@@ -1,0 +1,95 @@
+/**
+ * Subject boxes (Iris addition, similar and product): the real engine through the API on the
+ * local emulators. A product photographed on a busy background is found, its box answered as
+ * `query_subject` (query pixels) and the stored image's as `subject` (that image's pixels).
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as addHandler } from '../../../functions/search/add/handler';
+import { main as searchHandler } from '../../../functions/search/search/handler';
+import { main as createLibraryHandler } from '../../../functions/search/create-library/handler';
+import { KIND_PATHS } from '../../../lib/search/contract';
+import type { LibraryKind } from '../../../lib/search/engine';
+import { setEngineProvider } from '../../../lib/search/provider';
+import { iou, type Rect } from '../../../lib/vision/subject';
+import { call } from '../../support/http';
+import { photo, requirePhotos } from '../../support/photos';
+import { startServices, type TestServices } from '../../support/services';
+
+let env: TestServices;
+let project: Awaited<ReturnType<TestServices['project']>>;
+const b64 = (b: Buffer) => b.toString('base64');
+
+async function baidu(kind: LibraryKind, op: 'add' | 'search', form: Record<string, string>) {
+  const r = await call(op === 'add' ? addHandler : searchHandler, { path: `${KIND_PATHS[kind]}/${op}`, query: { access_token: project.token }, form });
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/** A "product": a photo cut to a disc, on transparency. */
+async function product(name: string, side: number): Promise<Buffer> {
+  const disc = Buffer.from(`<svg width="${side}" height="${side}"><circle cx="${side / 2}" cy="${side / 2}" r="${side / 2}" fill="#fff"/></svg>`);
+  return sharp(await sharp(photo(name).path).resize(side, side, { fit: 'cover' }).toBuffer())
+    .ensureAlpha()
+    .composite([{ input: disc, blend: 'dest-in' }])
+    .png()
+    .toBuffer();
+}
+
+/** The product on white (the catalogue picture) at 600 x 500, centred. */
+async function catalogue(name: string): Promise<Buffer> {
+  return sharp({ create: { width: 600, height: 500, channels: 3, background: '#ffffff' } })
+    .composite([{ input: await product(name, 300), left: 150, top: 100 }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+const PRODUCTS = ['yellow-flower', 'garden', 'aitzgorri', 'people-1'];
+const QUERY_BOX: Rect = { left: 420, top: 160, width: 220, height: 220 };
+
+beforeAll(async () => {
+  requirePhotos([...PRODUCTS, 'wood']);
+  env = await startServices();
+  project = await env.project('subjects');
+  setEngineProvider();
+  for (const kind of ['similar', 'product'] as const) {
+    const r = await call(createLibraryHandler, {
+      method: 'POST',
+      path: `/v1/${project.projectId}/image-libraries`,
+      pathParameters: { project_id: project.projectId },
+      headers: { 'x-auth-token': project.token },
+      json: { kind },
+    });
+    expect(r.status).toBe(201);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe.each(['similar', 'product'] as const)('%s: subject boxes', (kind) => {
+  it('answers the query subject in query pixels and each result\'s subject in its own pixels', async () => {
+    const signs: Record<string, string> = {};
+    for (const [i, name] of PRODUCTS.entries()) {
+      const body = await baidu(kind, 'add', { image: b64(await catalogue(name)), brief: name, ...(kind === 'product' ? { class_id1: String(i + 1) } : {}) });
+      expect(body.cont_sign).toBeTruthy();
+      signs[body.cont_sign] = name;
+    }
+    // The shopper's photo: the garden disc, smaller, on a wood-grain photograph of 800 x 540.
+    const query = await sharp(photo('wood').path)
+      .resize(800, 540, { fit: 'cover' })
+      .composite([{ input: await product('garden', 220), left: QUERY_BOX.left, top: QUERY_BOX.top }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const found = await baidu(kind, 'search', { image: b64(query) });
+    expect(found.result_num).toBe(PRODUCTS.length);
+    expect(iou(found.query_subject, QUERY_BOX)).toBeGreaterThan(0.5);
+    expect(signs[found.result[0].cont_sign]).toBe('garden');
+    for (const r of found.result) {
+      // Every stored catalogue picture holds its disc at (150, 100, 300, 300) of 600 x 500.
+      expect(iou(r.subject, { left: 150, top: 100, width: 300, height: 300 })).toBeGreaterThan(0.8);
+      expect(Object.keys(r.subject).sort()).toEqual(['height', 'left', 'top', 'width']);
+    }
+  }, 180_000);
+});
