@@ -3808,6 +3808,7 @@ export interface operations {
                 face_id?: string;
                 limit?: number;
                 offset?: number;
+                with_image_url?: "true" | "false";
             };
             header?: never;
             path: {

@@ -259,20 +259,32 @@ function checkSort(set: FaceSet, sort: Array<Record<string, string>> | undefined
 
 // ---------------------------------------------------------------- query
 
+/** Presigned photo URLs of `with_image_url` last this long. */
+export const FACE_IMAGE_URL_SECONDS = 900;
+
+/**
+ * `withImageUrl` (Iris addition, `?with_image_url=true`) adds to each face a presigned GET URL of
+ * the photo it was added from, `image_url`: with `bounding_box` it is the face crop a console shows.
+ */
 export async function queryFaces(
   s: Stores,
-  p: { projectId: string; name: string; faceId?: string; offset: number; limit: number },
+  p: { projectId: string; name: string; faceId?: string; offset: number; limit: number; withImageUrl?: boolean },
 ): Promise<Record<string, unknown>> {
   const set = await getFaceSet(s, p.projectId, p.name);
+  const view = async (item: Item) => {
+    const face = faceView(item);
+    if (!p.withImageUrl || typeof item.imageKey !== 'string') return face;
+    return { ...face, image_url: await s.objects.presignGet(item.imageKey, FACE_IMAGE_URL_SECONDS) };
+  };
   if (p.faceId !== undefined) {
     const item = await s.metadata.get(faceSetKeys.face(set.projectId, set.faceSetId, p.faceId));
     if (!item) throw frsError.faceNotFound();
-    return { faces: [faceView(item)], ...setRef(set) };
+    return { faces: [await view(item)], ...setRef(set) };
   }
   if (p.offset + p.limit > QUERY_WINDOW) throw frsError.badParam('limit', `offset + limit must not exceed ${QUERY_WINDOW}`);
   const wanted = p.offset + p.limit;
   const items = await queryAll(s.metadata, { pk: faceSetKeys.facePartition(set.projectId, set.faceSetId), limit: Math.min(1000, wanted) }, wanted);
-  return { faces: items.slice(p.offset, wanted).map((i) => faceView(i)), ...setRef(set) };
+  return { faces: await Promise.all(items.slice(p.offset, wanted).map(view)), ...setRef(set) };
 }
 
 // ---------------------------------------------------------------- update

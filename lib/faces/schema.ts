@@ -98,6 +98,8 @@ export const queryFacesSchema = z.object({
     face_id: faceId.optional(),
     offset: z.coerce.number().int().min(0).max(QUERY_WINDOW).default(0),
     limit: z.coerce.number().int().min(1).max(QUERY_WINDOW).default(QUERY_LIMIT_DEFAULT),
+    /** Iris addition: each face with a presigned URL of its photo. */
+    with_image_url: z.enum(['true', 'false'], { message: 'with_image_url must be true or false' }).optional(),
   }),
 });
 

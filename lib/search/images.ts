@@ -20,7 +20,7 @@
 import { IrisError } from '../errors';
 import { contentTypeOf, extensionOf, type DecodedImage } from '../images';
 import { libraryKeys } from '../store/keys';
-import type { Item, Stores, VectorFilter, VectorRow, VectorTable } from '../store/ports';
+import type { Item, Stores, VectorFilter, VectorHit, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
 import { WHOLE_IMAGE, type Candidate, type Match, type Region, type SearchEngine } from './engine';
@@ -288,16 +288,11 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
       nprobes: ANN_NPROBES,
       refineFactor: ANN_REFINE_FACTOR,
     });
-    const close = hits.filter((h) => h._distance <= probe.maxDistance);
-    if (close.length) {
-      const items = await committedWrites(stores, close.map((h) => imageKey(lib, String(h.item))));
-      const served = new Map<string, { match: Match; item: Item }>();
-      for (const h of close) {
-        const item = items.get(keyString(imageKey(lib, String(h.item))));
-        if (!item || String(item.writeId ?? '') !== writeOfRow(String(h.id)) || !itemMatches(filter, item) || served.has(String(h.item))) continue;
-        served.set(String(h.item), { match: { id: String(h.item), score: probe.score(h._distance), region: WHOLE_IMAGE }, item });
-      }
-      if (served.size) return page([...served.values()].sort((a, b) => b.match.score - a.match.score), window);
+    const close = hits.filter((h) => h._distance <= probe.maxDistance).map(rowOf);
+    const served = await committedRows(stores, lib, close, filter);
+    if (served.size) {
+      const matches = [...served.values()].map(({ row, item }) => ({ match: { id: row.item, score: probe.score(row.distance), region: WHOLE_IMAGE }, item }));
+      return page(matches.sort((a, b) => b.match.score - a.match.score), window);
     }
   }
 
@@ -307,18 +302,8 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   if (description.vectors.length === 0) return empty;
   const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1);
   if (rows.length === 0) return empty;
-  // Join to the committed items first: a row is served only when its image's item exists, was
-  // committed by the row's own write and still matches the filter (the item is the truth; rows
-  // may briefly lag an update). Rows of an add that never committed, or that lost a race to a
-  // concurrent add of the same image, are never ranked.
-  const items = await committedWrites(stores, rows.map((r) => imageKey(lib, r.item)));
-  const byImage = new Map<string, { candidate: Candidate; item: Item }>();
-  for (const r of rows) {
-    const item = items.get(keyString(imageKey(lib, r.item)));
-    if (!item || String(item.writeId ?? '') !== r.write || !itemMatches(filter, item)) continue;
-    if (!byImage.has(r.item)) byImage.set(r.item, { candidate: { id: r.item, distance: r.distance, part: r.part }, item });
-  }
-  const candidates = [...byImage.values()].map((c) => c.candidate);
+  const byImage = await committedRows(stores, lib, rows, filter);
+  const candidates = [...byImage.values()].map(({ row }): Candidate => ({ id: row.item, distance: row.distance, part: row.part }));
   if (candidates.length === 0) return empty;
   const matches = await engine.rank({ image, description }, candidates, async (id) => {
     const key = byImage.get(id)?.item.sidecarKey;
@@ -368,6 +353,30 @@ interface NearRow {
   distance: number;
 }
 
+const rowOf = (h: VectorHit): NearRow => ({
+  item: String(h.item),
+  write: writeOfRow(String(h.id)),
+  part: String(h.part),
+  distance: h._distance,
+});
+
+/**
+ * The rows that may be served, best first, one per image: a row is served only when its image's
+ * item exists, was committed by the row's own write and still matches the filter (the item is the
+ * truth; rows may briefly lag an update). Rows of an add that never committed, or that lost a race
+ * to a concurrent add of the same image, are never ranked.
+ */
+async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filter: Filter): Promise<Map<string, { row: NearRow; item: Item }>> {
+  const items = await committedWrites(stores, rows.map((r) => imageKey(lib, r.item)));
+  const served = new Map<string, { row: NearRow; item: Item }>();
+  for (const row of rows) {
+    const item = items.get(keyString(imageKey(lib, row.item)));
+    if (!item || String(item.writeId ?? '') !== row.write || !itemMatches(filter, item) || served.has(row.item)) continue;
+    served.set(row.item, { row, item });
+  }
+  return served;
+}
+
 /**
  * Nearest rows for every query vector, best distance per (image, write) first. An image stored
  * as several part vectors takes several rows, so the fetch widens until `distinct` images are
@@ -384,7 +393,7 @@ async function nearest(table: VectorTable, engine: SearchEngine, vectors: number
     const best = new Map<string, NearRow>();
     for (const hits of hitLists) {
       for (const h of hits) {
-        const row: NearRow = { item: String(h.item), write: writeOfRow(String(h.id)), part: String(h.part), distance: h._distance };
+        const row = rowOf(h);
         const id = `${row.item}#${row.write}`;
         const prev = best.get(id);
         if (!prev || row.distance < prev.distance) best.set(id, row);

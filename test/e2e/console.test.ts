@@ -138,16 +138,23 @@ describe('the web console', () => {
     // Every thumbnail loads (presigned URLs of the stored images).
     await page.waitForFunction(() => [...document.querySelectorAll('#image-grid img')].every((i: HTMLImageElement) => i.complete && i.naturalWidth > 0));
 
-    // A duplicate is refused with its code and in words.
-    await page.setInputFiles('#upload-files', [paths[0]]);
-    await page.waitForSelector('#upload-results li.bad');
-    expect(await page.textContent('#upload-results li')).toMatch(/duplicate.*216681/);
-
     // Edit a brief and tags; the change survives a reload.
     const tile = page.locator('#image-grid .tile', { hasText: 'lady-bird.jpg' });
     await tile.getByRole('button', { name: /Edit/ }).click();
     await tile.locator('input[name=brief]').fill('ladybird on a leaf');
     await tile.locator('input[name=labels]').fill('7');
+
+    // Meanwhile a duplicate is refused with its code and in words, and the grid reloads under the
+    // open form: what was typed stays.
+    const reloaded = page.waitForResponse((r) => r.url().includes('/image-libraries/same_hq/images') && r.request().method() === 'GET', { timeout: 120_000 });
+    await page.setInputFiles('#upload-files', [paths[0]]);
+    await page.waitForSelector('#upload-results li.bad');
+    expect(await page.textContent('#upload-results li')).toMatch(/duplicate.*216681/);
+    await reloaded;
+    // Let Preact render the reloaded page (it renders on the next tick after the response).
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    expect(await tile.locator('input[name=brief]').inputValue()).toBe('ladybird on a leaf');
+    expect(await tile.locator('input[name=labels]').inputValue()).toBe('7');
     await tile.getByRole('button', { name: 'Save' }).click();
     await page.waitForSelector('#image-grid .tile:has-text("ladybird on a leaf"), #image-grid .tile .error');
     expect(await page.locator('#image-grid .tile .error').allInnerTexts()).toEqual([]);
@@ -319,6 +326,18 @@ describe('the web console', () => {
     await page.waitForFunction((n: number) => document.querySelectorAll('#faces tbody tr').length === Math.min(n, 12), stored);
     await page.waitForFunction((n: number) => document.querySelector('.card[data-face-set="staff"] [data-count]')?.textContent === String(n), stored);
     expect(await page.locator('#faces tbody tr').first().locator('.fields').textContent()).toBe('team=blue');
+    // Each stored face is shown as its crop of the stored photo: the photo loads, scaled so that
+    // the face's box (with its margin) fills the crop.
+    await page.waitForFunction(
+      (n: number) => {
+        const imgs = [...document.querySelectorAll('#faces .face-crop img')] as HTMLImageElement[];
+        return imgs.length === Math.min(n, 12) && imgs.every((i) => i.complete && i.naturalWidth > 0 && i.style.left !== '');
+      },
+      stored,
+      { timeout: 60_000 },
+    );
+    const shown = await page.locator('#faces .face-crop img').first().evaluate((i: HTMLImageElement) => parseFloat(i.style.width));
+    expect(shown).toBeGreaterThan(72); // the group photo overflows the 72 px crop: only the face shows
     await page.screenshot({ path: join(SHOTS, 'face-sets.png'), fullPage: true });
 
     // Edit a face's fields.

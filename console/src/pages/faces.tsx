@@ -25,6 +25,8 @@ interface Face {
   external_fields: Record<string, unknown>;
   bounding_box: Box;
   similarity?: number;
+  /** The photo the face was added from (with_image_url, an Iris addition). */
+  image_url?: string;
 }
 
 const base = (s: Session, rest = '') => projectPathV2(s, `/face-sets${rest}`);
@@ -168,7 +170,7 @@ const imageSize = (src: string) =>
 function FaceSet({ session, set, onChanged }: { session: Session; set: FaceSetInfo; onChanged: () => void }) {
   const path = (rest: string) => base(session, `/${encodeURIComponent(set.face_set_name)}${rest}`);
   const [offset, setOffset] = useState(0);
-  const faces = useLoad(() => call<{ faces: Face[] }>('GET', path('/faces'), { query: { offset, limit: 12 } }).then((r) => r.body.faces), [set.face_set_name, offset, session.iamToken]);
+  const faces = useLoad(() => call<{ faces: Face[] }>('GET', path('/faces'), { query: { offset, limit: 12, with_image_url: 'true' } }).then((r) => r.body.faces), [set.face_set_name, offset, session.iamToken]);
   const [error, setError] = useState<unknown>(null);
   const [added, setAdded] = useState<{ src: string; size: { width: number; height: number } | null; faces: Face[]; done: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -249,6 +251,7 @@ function FaceSet({ session, set, onChanged }: { session: Session; set: FaceSetIn
             {faces.data && faces.data.length ? (
               <thead>
                 <tr>
+                  <th>{t('Face')}</th>
                   <th>face_id</th>
                   <th>external_image_id</th>
                   <th>{t('Fields')}</th>
@@ -318,6 +321,7 @@ function FaceRow({
   const b = face.bounding_box;
   return (
     <tr data-face={face.face_id}>
+      <td>{face.image_url ? <FaceCrop src={face.image_url} box={b} label={`${t('Face')} ${face.external_image_id || face.face_id}`} /> : '—'}</td>
       <td>
         <code>{face.face_id}</code>
       </td>
@@ -360,6 +364,38 @@ function FaceRow({
         )}
       </td>
     </tr>
+  );
+}
+
+/** Side of a face crop in CSS pixels. */
+const CROP = 72;
+
+/**
+ * The face of a stored photo: its bounding box with a margin of a fifth, scaled into a square.
+ * The photo is placed once its size is known, so no other part of it shows while it loads.
+ */
+function FaceCrop({ src, box, label }: { src: string; box: Box; label: string }) {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const side = Math.max(box.width, box.height) * 1.4;
+  const scale = CROP / Math.max(1, side);
+  const cx = box.top_left_x + box.width / 2;
+  const cy = box.top_left_y + box.height / 2;
+  const placed = size
+    ? { width: `${size.width * scale}px`, height: `${size.height * scale}px`, left: `${CROP / 2 - cx * scale}px`, top: `${CROP / 2 - cy * scale}px` }
+    : { visibility: 'hidden' };
+  return (
+    <div class="face-crop" style={{ width: `${CROP}px`, height: `${CROP}px` }}>
+      <img
+        src={src}
+        alt={label}
+        loading="lazy"
+        style={placed}
+        onLoad={(e) => {
+          const img = e.currentTarget as HTMLImageElement;
+          setSize({ width: img.naturalWidth, height: img.naturalHeight });
+        }}
+      />
+    </div>
   );
 }
 

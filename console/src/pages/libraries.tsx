@@ -241,12 +241,17 @@ function Library({ session, kind, onChanged }: { session: Session; kind: Kind; o
 function ImageTile(props: { session: Session; kind: Kind; image: ImageView; selected: boolean; onSelect: (on: boolean) => void; onDelete: () => void; onSaved: () => void }) {
   const { image: img, kind } = props;
   const [editing, setEditing] = useState(false);
+  // The draft lives in state, not in the DOM: the grid reloads under an open form (after an upload,
+  // a delete, another tile's save), and an input bound to the stored brief would be reset to it.
+  const [draft, setDraft] = useState({ brief: '', labels: '' });
   const [error, setError] = useState<unknown>(null);
+  const edit = () => {
+    setDraft({ brief: img.brief, labels: labelsOf(kind, img) });
+    setEditing(true);
+  };
   const save = async (e: Event) => {
     e.preventDefault();
-    const f = e.target as HTMLFormElement;
-    const brief = (f.elements.namedItem('brief') as HTMLInputElement).value;
-    const labels = (f.elements.namedItem('labels') as HTMLInputElement).value;
+    const { brief, labels } = draft;
     setError(null);
     try {
       await baidu(props.session, kind, 'update', { cont_sign: img.cont_sign, brief, ...labelForm(kind, labels) });
@@ -274,9 +279,9 @@ function ImageTile(props: { session: Session; kind: Kind; image: ImageView; sele
       {editing ? (
         <form class="meta edit" onSubmit={save}>
           <label for={`brief-${id}`}>{t('Brief')}</label>
-          <input id={`brief-${id}`} name="brief" value={img.brief} maxLength={256} />
+          <input id={`brief-${id}`} name="brief" value={draft.brief} onInput={(e) => setDraft({ ...draft, brief: (e.target as HTMLInputElement).value })} maxLength={256} />
           <label for={`labels-${id}`}>{kind === 'product' ? t('Class ids') : t('Tags')}</label>
-          <input id={`labels-${id}`} name="labels" value={labelsOf(kind, img)} placeholder="1,2" />
+          <input id={`labels-${id}`} name="labels" value={draft.labels} onInput={(e) => setDraft({ ...draft, labels: (e.target as HTMLInputElement).value })} placeholder="1,2" />
           <div class="actions">
             <button type="submit">{t('Save')}</button>
             <button type="button" class="secondary" onClick={() => setEditing(false)}>
@@ -290,7 +295,7 @@ function ImageTile(props: { session: Session; kind: Kind; image: ImageView; sele
             <input type="checkbox" checked={props.selected} onChange={(e) => props.onSelect((e.target as HTMLInputElement).checked)} aria-label={`${t('Select')} ${img.brief || img.cont_sign}`} />
             {t('Select')}
           </label>
-          <button type="button" class="secondary" onClick={() => setEditing(true)} aria-label={`${t('Edit')} ${img.brief || img.cont_sign}`}>
+          <button type="button" class="secondary" onClick={edit} aria-label={`${t('Edit')} ${img.brief || img.cont_sign}`}>
             {t('Edit')}
           </button>
           <button type="button" class="danger" onClick={props.onDelete} aria-label={`${t('Delete')} ${img.brief || img.cont_sign}`}>

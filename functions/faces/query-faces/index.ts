@@ -2,7 +2,7 @@ import { defineOperation } from '../../../lib/http/operation';
 import { queryFaces } from '../../../lib/faces/faces';
 import { queryFacesSchema } from '../../../lib/faces/schema';
 
-/** GET /v2/{project_id}/face-sets/{face_set_name}/faces?offset=&limit= or ?face_id= */
+/** GET /v2/{project_id}/face-sets/{face_set_name}/faces?offset=&limit= or ?face_id= (and, an Iris addition, &with_image_url=true) */
 export default defineOperation({
   name: 'facesQuery',
   description: 'FRS query faces',
@@ -12,8 +12,15 @@ export default defineOperation({
   auth: 'huawei-token',
   schema: queryFacesSchema,
   run: async ({ input, projectId, stores }) =>
-    queryFaces(stores, { projectId, name: input.path.face_set_name, faceId: input.query.face_id, offset: input.query.offset, limit: input.query.limit }),
-  access: { table: ['read'] },
+    queryFaces(stores, {
+      projectId,
+      name: input.path.face_set_name,
+      faceId: input.query.face_id,
+      offset: input.query.offset,
+      limit: input.query.limit,
+      withImageUrl: input.query.with_image_url === 'true',
+    }),
+  access: { objects: [{ prefix: 'data/', actions: ['read'] }], table: ['read'] },
   memory: 256,
   timeout: 10,
 });

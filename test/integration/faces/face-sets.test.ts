@@ -196,6 +196,18 @@ describe('faces', () => {
     expect(one.body.faces[0]).toMatchObject({ face_id: faceA, external_image_id: 'alice-1' });
     const window = await call(queryFaces, { ...base('staff'), method: 'GET', query: { offset: '9999', limit: '2' } });
     expect(window.body.error_code).toBe('FRS.0012');
+    // The FRS shape by default; with_image_url (Iris addition) adds a presigned URL of the photo.
+    expect(one.body.faces[0].image_url).toBeUndefined();
+    const withUrl = await call(queryFaces, { ...base('staff'), method: 'GET', query: { face_id: faceA, with_image_url: 'true' } });
+    expect(withUrl.status).toBe(200);
+    const got = await fetch(withUrl.body.faces[0].image_url);
+    expect(got.status).toBe(200);
+    const photo = await sharp(Buffer.from(await got.arrayBuffer())).metadata();
+    const box = withUrl.body.faces[0].bounding_box;
+    expect(box.top_left_x + box.width).toBeLessThanOrEqual(photo.width!);
+    expect(box.top_left_y + box.height).toBeLessThanOrEqual(photo.height!);
+    const bad = await call(queryFaces, { ...base('staff'), method: 'GET', query: { with_image_url: 'yes' } });
+    expect(bad.body.error_code).toBe('FRS.0012');
   });
 
   it('updates a face as in the FRS "Updating a Face" example and the filter sees the new values', async () => {

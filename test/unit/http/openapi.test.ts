@@ -38,7 +38,7 @@ describe('the OpenAPI description', () => {
 
   it('describes path and query parameters and bodies from the zod schemas', () => {
     const query = doc.paths['/v2/{project_id}/face-sets/{face_set_name}/faces'].get;
-    expect(query.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual(['path:project_id', 'path:face_set_name', 'query:face_id', 'query:offset', 'query:limit']);
+    expect(query.parameters.map((p: any) => `${p.in}:${p.name}`)).toEqual(['path:project_id', 'path:face_set_name', 'query:face_id', 'query:offset', 'query:limit', 'query:with_image_url']);
     expect(query.security).toEqual([{ huaweiToken: [] }]);
     const create = doc.paths['/v2/{project_id}/face-sets'].post;
     expect(create.requestBody.content['application/json'].schema.required).toContain('face_set_name');
