@@ -1,0 +1,257 @@
+/**
+ * Image-search latency as a library grows → BENCHMARKS.md "## Image search at 1,000 and 10,000 images".
+ *
+ *   npm run bench:scale [-- --quick] [-- --sizes 1000,10000] [-- --kinds same_hq,similar]
+ *
+ * Starts the local stack exactly as `npm start` does (temporary data folder, free loopback ports)
+ * and, for each library kind:
+ *
+ * 1. adds REAL photographs over HTTP with the Baidu form body (add p50 / p95, the first add apart:
+ *    it pays the function's cold start);
+ * 2. fills the library up to each size with SYNTHETIC images: tiny unique pictures whose vectors
+ *    are random, in the engine's own layout (the same parts, lengths and value shapes as a real
+ *    description), written through the same add protocol (lib/search/images.ts addImage: object,
+ *    rows under a write id, then the committed item and the library count). Random vectors are
+ *    never near a real query, so they cost what the table size costs (the vector scan, the ANN
+ *    index, the join to items) without changing which real photo answers;
+ * 3. runs the maintenance job as its schedule would (lib/search/maintain.ts: compaction, and the
+ *    ANN index once a table passes ANN_INDEX_MIN_ROWS rows);
+ * 4. searches over HTTP with edited copies of the real photos (same_hq: a 65 % crop, which takes
+ *    the full path, and the unchanged photo, which the exact path answers; similar: a 40 % resize),
+ *    warm, one client: p50 / p95, and whether the photo's own entry came first;
+ * 5. measures what is stored per image: the library's vector table on disk divided by its images,
+ *    and the objects (image, sidecar) of the real photos.
+ *
+ * The 1,000,000-image figures in BENCHMARKS.md are extrapolated from these and from the
+ * synthetic vector-search rows of bench/search.ts, and say so.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+import { imageLimits, ANN_INDEX_MIN_ROWS, KIND_PATHS } from '../lib/search/contract';
+import type { Description, LibraryKind, SearchEngine } from '../lib/search/engine';
+import { engineFor } from '../lib/search/provider';
+import { addImage } from '../lib/search/images';
+import { getLibrary, libraryObjectPrefix, libraryTable } from '../lib/search/library';
+import { maintainLibrary } from '../lib/search/maintain';
+import { intakeImage } from '../lib/images';
+import { stores } from '../lib/store';
+import { availablePhotos } from '../test/support/photos';
+import { edit } from '../test/support/edits';
+import { writeBenchmarkSection } from './report';
+
+const QUICK = process.argv.includes('--quick');
+const argOf = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const SIZES = (argOf('--sizes') ?? (QUICK ? '100,300' : '1000,10000')).split(',').map(Number);
+const KINDS = (argOf('--kinds') ?? 'same_hq,similar').split(',') as LibraryKind[];
+const REAL = QUICK ? 6 : 24;
+/** Adds in flight while filling (the fill is not measured; it only has to finish). */
+const FILL_CONCURRENCY = 4;
+
+const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+/** A random vector shaped like `v`: the same length and norm; ±c entries stay ±c (hash rows). */
+function randomLike(v: number[]): number[] {
+  const c = Math.abs(v[0]);
+  if (v.every((x) => Math.abs(Math.abs(x) - c) < 1e-6)) return v.map(() => (Math.random() < 0.5 ? -c : c));
+  const norm = Math.hypot(...v);
+  const g = v.map(() => {
+    const u = 1 - Math.random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
+  });
+  const n = Math.hypot(...g) || 1;
+  return g.map((x) => (x / n) * norm);
+}
+
+/** The engine with describe replaced by random vectors in the layout of `template`. */
+function syntheticEngine(real: SearchEngine, template: Description): SearchEngine {
+  const describe = async (): Promise<Description> => ({ vectors: template.vectors.map((v) => ({ part: v.part, vector: randomLike(v.vector) })) });
+  return {
+    kind: real.kind,
+    dimension: real.dimension,
+    metric: real.metric,
+    candidatePool: real.candidatePool,
+    describe,
+    describeQuery: describe,
+    rank: (q, c, l) => real.rank(q, c, l),
+  };
+}
+
+/** A unique 24 × 24 picture (the seed decides its pixels, so its cont_sign). */
+async function tinyPicture(seed: number): Promise<Buffer> {
+  const px = Buffer.alloc(24 * 24 * 3);
+  let x = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < px.length; i++) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    px[i] = x >>> 24;
+  }
+  return sharp(px, { raw: { width: 24, height: 24, channels: 3 } }).png().toBuffer();
+}
+
+interface KindResult {
+  kind: LibraryKind;
+  addCold: number;
+  add: number[];
+  objectsPerImage: number;
+  sizes: Array<{ size: number; rows: number; indexed: boolean; fillMin: number; maintainS: number; vectorBytesPerImage: number; search: number[]; exact: number[]; firstOk: number; firstTotal: number; searchCold?: number }>;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dataDir = await mkdtemp(join(tmpdir(), 'iris-bench-scale-'));
+  process.env.IRIS_ESBUILD_DIR ??= '.esbuild-bench';
+  const stack: LocalStack = await startLocalStack({ port: 0, dataDir, log: () => {} });
+  // This process writes the synthetic fill through the same stores as the functions.
+  process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+  const s = stores();
+  const results: KindResult[] = [];
+  try {
+    const u = stack.url;
+    const pid = stack.credentials.projectId;
+    const iam = await fetch(`${u}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: { identity: { methods: ['password'], password: { user: { name: stack.credentials.apiKey, password: stack.credentials.secretKey } } }, scope: { project: { id: pid } } },
+      }),
+    });
+    const iamToken = iam.headers.get('x-subject-token')!;
+    const oauth: any = await (await fetch(`${u}/oauth/2.0/token?grant_type=client_credentials&client_id=${stack.credentials.apiKey}&client_secret=${stack.credentials.secretKey}`, { method: 'POST' })).json();
+    const token = oauth.access_token as string;
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const baidu = async (kind: LibraryKind, op: string, fields: Record<string, string>) => {
+      const path = `${KIND_PATHS[kind]}/${op}`;
+      const t0 = performance.now();
+      const r = await fetch(`${u}${path}?access_token=${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields) });
+      const body: any = await r.json();
+      const took = performance.now() - t0;
+      if (r.status !== 200 || body.error_code !== undefined) throw new Error(`${kind} ${op}: ${r.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return { body, took };
+    };
+
+    const photos = availablePhotos().slice(0, REAL);
+    if (photos.length < REAL) throw new Error(`needs ${REAL} photos of test/support/photos.ts (install the packages .ci/run names)`);
+    const originals = await Promise.all(photos.map((p) => sharp(p.path).resize(1024, 1024, { fit: 'inside' }).jpeg({ quality: 88 }).toBuffer()));
+
+    for (const kind of KINDS) {
+      log(`${kind}: library`);
+      const made = await fetch(`${u}/v1/${pid}/image-libraries`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': iamToken }, body: JSON.stringify({ kind }) });
+      if (made.status !== 201) throw new Error(`library ${kind}: ${made.status} ${await made.text()}`);
+      const res: KindResult = { kind, addCold: 0, add: [], objectsPerImage: 0, sizes: [] };
+      const signs: string[] = [];
+      for (let i = 0; i < originals.length; i++) {
+        const { body, took } = await baidu(kind, 'add', { image: originals[i].toString('base64'), brief: JSON.stringify({ n: i }), ...(kind === 'product' ? { class_id1: '1' } : {}) });
+        signs.push(String(body.cont_sign));
+        if (i === 0) res.addCold = took;
+        else res.add.push(took);
+      }
+      const objectBytes = (await s.objects.list(libraryObjectPrefix(await getLibrary(s.metadata, pid, kind)))).reduce((a, o) => a + o.size, 0);
+      res.objectsPerImage = objectBytes / originals.length;
+      log(`${kind}: ${originals.length} real adds, p50 ${ms(quantile(res.add, 0.5))}`);
+
+      const queries = await Promise.all(originals.map((b, i) => edit(b, kind === 'same_hq' ? 'crop-65' : 'resize-0.4', i)));
+      const real = await engineFor(kind);
+      const template = await real.describe(await intakeImage(originals[0], imageLimits(kind, 'add')));
+      const synthetic = syntheticEngine(real, template);
+      let filled = originals.length;
+      for (const size of SIZES) {
+        const t0 = performance.now();
+        let next = filled;
+        const worker = async () => {
+          for (;;) {
+            const n = next++;
+            if (n >= size) return;
+            const lib = await getLibrary(s.metadata, pid, kind);
+            const image = await intakeImage(await tinyPicture(n + (kind === 'same_hq' ? 0 : 1_000_000)), imageLimits(kind, 'add'));
+            await addImage(s, synthetic, lib, { image, brief: `synthetic ${n}`, labels: kind === 'product' ? { classId1: 2 } : { tags: [] } });
+            if (n % 500 === 0) log(`${kind}: filled ${n}`);
+          }
+        };
+        await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker));
+        filled = size;
+        const fillMin = (performance.now() - t0) / 60_000;
+        const t1 = performance.now();
+        const lib = await getLibrary(s.metadata, pid, kind);
+        const m = await maintainLibrary(s, lib);
+        const maintainS = (performance.now() - t1) / 1000;
+        const tableDirs = readdirSync(stack.vectors).filter((d) => d.startsWith(libraryTable(lib)));
+        const vectorBytesPerImage = tableDirs.reduce((a, d) => a + dirBytes(join(stack.vectors, d)), 0) / size;
+        log(`${kind} @ ${size}: ${m.rows} rows, indexed ${m.indexed}, fill ${fillMin.toFixed(1)} min, maintain ${maintainS.toFixed(0)} s`);
+
+        const search: number[] = [];
+        const exact: number[] = [];
+        let firstOk = 0;
+        let cold: number | undefined;
+        // One warm-up query per size (the table reopened after maintenance).
+        const warm = await baidu(kind, 'search', { image: queries[0].toString('base64') });
+        if (results.length === 0 && res.sizes.length === 0) cold = warm.took;
+        for (let i = 0; i < queries.length; i++) {
+          const { body, took } = await baidu(kind, 'search', { image: queries[i].toString('base64') });
+          search.push(took);
+          if (body.result?.[0]?.cont_sign === signs[i]) firstOk++;
+          if (kind === 'same_hq') exact.push((await baidu(kind, 'search', { image: originals[i].toString('base64') })).took);
+        }
+        res.sizes.push({ size, rows: m.rows, indexed: m.indexed, fillMin, maintainS, vectorBytesPerImage, search, exact, firstOk, firstTotal: queries.length, searchCold: cold });
+        log(`${kind} @ ${size}: search p50 ${ms(quantile(search, 0.5))}, p95 ${ms(quantile(search, 0.95))}${exact.length ? `, exact p50 ${ms(quantile(exact, 0.5))}` : ''}, first ${firstOk}/${queries.length}`);
+      }
+      results.push(res);
+    }
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const minutes = (performance.now() - started) / 60_000;
+  const load = loadavg().map((x) => x.toFixed(1)).join(', ');
+  const lines = [
+    '## Image search at 1,000 and 10,000 images',
+    '',
+    `\`npm run bench:scale\`${QUICK ? ' (--quick)' : ''} (bench/scale.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${load} at the end (the cores are shared with other work). ${minutes.toFixed(1)} min.`,
+    '',
+    `The local stack as \`npm start\` runs it (serverless-offline behind the gate, s3rver, dynalite, LanceDB on a local folder), over loopback HTTP with the Baidu form body, one client, warm. Each library holds ${REAL} real photographs (test/support/photos.ts, 1,024 px JPEG q88), added over HTTP, and is filled to the size with synthetic images written through the same add protocol (random vectors in the engine's own layout: they cost what the table size costs and never answer a real query). After each fill the maintenance job runs as its schedule would (compaction; the IVF-PQ index once a table passes ${ANN_INDEX_MIN_ROWS.toLocaleString('en')} rows). Queries: same_hq a 65 % crop of each real photo (the full path: embedding, nearest rows, verification of at most 6 candidates) and the unchanged photo (the exact path); similar a 40 % resize. "First" = the photo's own entry came first.`,
+    '',
+    '| kind | images | vector rows | ANN index | search p50 | search p95 | exact path p50 | own entry first | vector table per image |',
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...results.flatMap((r) =>
+      r.sizes.map(
+        (z) =>
+          `| ${r.kind} | ${z.size.toLocaleString('en')} | ${z.rows.toLocaleString('en')} | ${z.indexed ? 'IVF-PQ' : 'none (exact scan)'} | ${ms(quantile(z.search, 0.5))} | ${ms(quantile(z.search, 0.95))} | ${z.exact.length ? ms(quantile(z.exact, 0.5)) : '—'} | ${z.firstOk} / ${z.firstTotal} | ${(z.vectorBytesPerImage / 1024).toFixed(1)} KB |`,
+      ),
+    ),
+    '',
+    '| kind | add p50 (real photo, warm) | add p95 | first add (cold) | first search (cold) | objects per image (image + sidecar) | fill + maintenance |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.kind} | ${ms(quantile(r.add, 0.5))} | ${ms(quantile(r.add, 0.95))} | ${ms(r.addCold)} | ${r.sizes[0]?.searchCold !== undefined ? ms(r.sizes[0].searchCold) : '—'} | ${(r.objectsPerImage / 1024).toFixed(0)} KB | ${r.sizes.map((z) => `${z.size.toLocaleString('en')}: ${z.fillMin.toFixed(1)} min + ${z.maintainS.toFixed(0)} s`).join('; ')} |`,
+    ),
+  ];
+  const section = writeBenchmarkSection('## Image search at 1,000 and 10,000 images', lines);
+  console.log(section);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
