@@ -129,6 +129,7 @@ const zh: Record<string, string> = {
   Fields: '字段',
   Box: '人脸框',
   Face: '人脸',
+  'Open the image': '打开原图',
   'Add faces from a photo': '从照片添加人脸',
   'Every face found in the photo is stored; the boxes below are the faces the add found.': '照片中检测到的每张人脸都会入库；下方的框是本次添加检测到的人脸。',
   'Drop a photo here or pick a file': '拖放照片到此处或选择文件',

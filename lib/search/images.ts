@@ -196,12 +196,14 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
   if (description.vectors.length === 0) {
     throw new IrisError('INTERNAL', `the ${engine.kind} engine described the image with no vectors`);
   }
+  const thumbnailBytes = await thumbnailOf(image);
   // Every key and row id below carries this attempt's write id, so a concurrent add of the same
   // image never shares one and undoing a lost race can only remove this attempt's own files.
   return runWrite(stores, { deadline: opts.deadline, onUndoFailure: opts.onUndoFailure }, async (w) => {
     const base = `${libraryObjectPrefix(lib)}${imageId}.${w.id}`;
     const objectKey = `${base}.${extensionOf(image.format)}`;
     const sidecar = description.sidecar ? `${base}.sidecar` : undefined;
+    const thumbnail = `${base}.thumb.jpg`;
     const rows: VectorRow[] = description.vectors.map((v) => ({
       id: rowIdOf(imageId, w.id, v.part),
       vector: v.vector,
@@ -214,6 +216,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     // 1. objects
     await w.putObject(objectKey, image.bytes, { contentType: contentTypeOf(image.format) });
     if (description.sidecar && sidecar) await w.putObject(sidecar, description.sidecar, { contentType: 'application/octet-stream' });
+    await w.putObject(thumbnail, thumbnailBytes, { contentType: contentTypeOf('jpeg') });
     // 2. vectors
     await w.putRows(libraryTable(lib), rows);
     // 3. the item, with the library's count under its capacity: the commit point.
@@ -228,6 +231,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
       writeId: w.id,
       objectKey,
       ...(sidecar ? { sidecarKey: sidecar } : {}),
+      thumbnailKey: thumbnail,
       ...(description.subject ? { subject: subjectOf(description.subject) } : {}),
       parts: rows.map((r) => r.part as string),
       format: image.format,
@@ -258,6 +262,23 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     return { contSign };
   });
 }
+
+/** Longest side of the thumbnail stored with each image (the console's grid). */
+export const THUMBNAIL_SIDE = 320;
+
+/** The thumbnail stored beside an image: at most THUMBNAIL_SIDE px on its longest side, JPEG q80, transparency on white. */
+async function thumbnailOf(image: DecodedImage): Promise<Buffer> {
+  return image
+    .sharp()
+    .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
+
+/** The objects a committed item owns: the image, and its sidecar and thumbnail when it has them. */
+export const objectsOfItem = (item: Item): string[] =>
+  [item.objectKey, item.sidecarKey, item.thumbnailKey].filter((k): k is string => typeof k === 'string');
 
 function quotaExceeded(lib: Pick<Library, 'kind' | 'capacity' | 'count'>): IrisError {
   return new IrisError('QUOTA', `the ${lib.kind} library is full (${lib.count} of ${lib.capacity} images): request a larger capacity`);
@@ -461,7 +482,7 @@ export async function deleteImages(stores: Stores, lib: Library, contSigns: stri
   await removeCommitted(stores, {
     ops: [],
     rows: { table: libraryTable(lib), ids: removed.flatMap(rowIdsOfItem) },
-    objects: removed.flatMap((i) => [i.objectKey, i.sidecarKey].filter((k): k is string => typeof k === 'string')),
+    objects: removed.flatMap(objectsOfItem),
   });
   return removed.map((i) => String(i.contSign));
 }

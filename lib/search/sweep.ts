@@ -1,11 +1,11 @@
 /**
  * The image-search side of the one sweep (lib/store/sweep.ts): a library's vector rows and
  * objects are live when the image item they belong to exists and names them — rows by the
- * item's write id, objects by the item's `objectKey` / `sidecarKey`.
+ * item's write id, objects by the item's `objectKey` / `sidecarKey` / `thumbnailKey`.
  */
 import { libraryKeys } from '../store/keys';
 import { sweep, type SweepOptions, type SweepResult } from '../store/sweep';
-import { writeOfRow } from './images';
+import { objectsOfItem, writeOfRow } from './images';
 import { libraryObjectPrefix, libraryTable, type Library } from './library';
 
 export { SWEEP_GRACE_MS, type SweepResult } from '../store/sweep';
@@ -27,7 +27,7 @@ export function sweepLibrary(stores: Parameters<typeof sweep>[0], lib: Library, 
         prefix,
         // `{imageId}.{writeId}.{ext}` (or `{imageId}.{ext}` before write ids)
         owner: (key) => owner(key.slice(prefix.length).split('.')[0]),
-        alive: (key, item) => item.objectKey === key || item.sidecarKey === key,
+        alive: (key, item) => objectsOfItem(item).includes(key),
       },
     },
     opts,

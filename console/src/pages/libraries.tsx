@@ -32,6 +32,8 @@ interface ImageView {
   height?: number;
   create_date: string;
   image_url: string;
+  /** At most 320 px; the same aspect as the image, so overlays in the image's pixels still fit. */
+  thumbnail_url?: string;
 }
 interface Hit extends HitGeometry {
   cont_sign: string;
@@ -265,7 +267,9 @@ function ImageTile(props: { session: Session; kind: Kind; image: ImageView; sele
   return (
     <article class="tile" data-cont-sign={img.cont_sign} aria-label={img.brief || img.cont_sign}>
       <div class="thumb">
-        <img src={img.image_url} alt={img.brief} loading="lazy" />
+        <a href={img.image_url} target="_blank" rel="noopener" aria-label={`${t('Open the image')} ${img.brief || img.cont_sign}`}>
+          <img src={img.thumbnail_url ?? img.image_url} alt={img.brief} loading="lazy" />
+        </a>
       </div>
       <div class="meta">
         <strong class="brief">{img.brief}</strong>
@@ -408,7 +412,7 @@ function HitTile({ hit, image, rank }: { hit: Hit; image?: ImageView; rank: numb
   return (
     <article class="tile hit" data-cont-sign={hit.cont_sign} data-rank={rank} aria-label={`#${rank} ${hit.brief}`}>
       <div class="thumb">
-        {image ? <img src={image.image_url} alt={hit.brief} /> : null}
+        {image ? <img src={image.thumbnail_url ?? image.image_url} alt={hit.brief} /> : null}
         {overlay ? (
           <svg viewBox={overlay.viewBox} preserveAspectRatio="xMidYMid meet" class="overlay" aria-hidden="true">
             {overlay.shapes.map((s) =>

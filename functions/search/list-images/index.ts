@@ -50,6 +50,7 @@ const itemSchema = z.object({
   format: z.string().optional(),
   create_date: z.string(),
   image_url: z.string(),
+  thumbnail_url: z.string(),
 });
 
 const view = async (stores: Stores, item: Item) => ({
@@ -63,14 +64,16 @@ const view = async (stores: Stores, item: Item) => ({
   ...(item.format !== undefined ? { format: String(item.format) } : {}),
   create_date: String(item.createdAt),
   image_url: await stores.objects.presignGet(String(item.objectKey), URL_SECONDS),
+  // Images added before thumbnails were stored have none: their thumbnail is the image itself.
+  thumbnail_url: await stores.objects.presignGet(String(item.thumbnailKey ?? item.objectKey), URL_SECONDS),
 });
 
 /**
  * The images of a library, a page at a time (Iris's own operation: the Baidu API has no list).
  * Items come in the table's key order (by image id), filtered like a search (tags with
  * tag_logic, product class ids); `cont_sign` (up to 100, `;`-separated) asks for those images
- * only, e.g. to show the hits of a search. Each item carries a presigned GET URL of the stored
- * image (15 minutes).
+ * only, e.g. to show the hits of a search. Each item carries presigned GET URLs (15 minutes) of
+ * the stored image and of its thumbnail (at most 320 px, stored with the image when it was added).
  */
 export default defineOperation({
   name: 'searchListImages',

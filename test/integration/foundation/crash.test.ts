@@ -18,7 +18,7 @@ import { sweepFaceSet } from '../../../lib/faces/sweep';
 import { IMAGE_LIMITS as FACE_LIMITS } from '../../../lib/faces/contract';
 import { intakeImage } from '../../../lib/images';
 import { imageLimits } from '../../../lib/search/contract';
-import { addImage, searchImages, writeOfRow } from '../../../lib/search/images';
+import { addImage, objectsOfItem, searchImages, writeOfRow } from '../../../lib/search/images';
 import { createLibrary, getLibrary, libraryObjectPrefix, libraryTable, type Library } from '../../../lib/search/library';
 import { contSignOf, imageIdOf } from '../../../lib/search/params';
 import { sweepLibrary } from '../../../lib/search/sweep';
@@ -72,7 +72,7 @@ describe('image search: an add killed after each step', () => {
 
         await sweepLibrary(env.stores, lib, LATER());
         const items = await queryAll(env.stores.metadata, { pk: libraryKeys.imagePartition(projectId, 'similar', lib.generation) });
-        const named = new Set(items.flatMap((i) => [i.objectKey, i.sidecarKey]).filter(Boolean));
+        const named = new Set(items.flatMap(objectsOfItem));
         const objects = (await env.stores.objects.list(libraryObjectPrefix(lib))).map((o) => o.key);
         expect(new Set(objects)).toEqual(named);
         const table = await env.stores.vectors.open(libraryTable(lib));
@@ -82,7 +82,7 @@ describe('image search: an add killed after each step', () => {
         expect(rows.length).toBe(items.length * 2); // two parts per committed image
       },
     );
-    expect(steps).toBe(5); // object, sidecar, table, rows, commit
+    expect(steps).toBe(6); // object, sidecar, thumbnail, table, rows, commit
   });
 });
 

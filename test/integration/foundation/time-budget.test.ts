@@ -86,7 +86,7 @@ describe('image search add', () => {
     await vi.waitFor(() => expect(warn).toHaveBeenCalledWith('the operation finished after its timeout was answered', expect.objectContaining({ outcome: 'failed' })), { timeout: 5_000 });
     const lib = await getLibrary(env.stores.metadata, p.projectId, 'similar');
     expect(lib.count).toBe(1); // only the earlier image
-    expect(await env.stores.objects.list(libraryObjectPrefix(lib))).toHaveLength(2); // its image and sidecar
+    expect(await env.stores.objects.list(libraryObjectPrefix(lib))).toHaveLength(3); // its image, sidecar and thumbnail
     warn.mockRestore();
   });
 });

@@ -274,7 +274,7 @@ describe('limits and codes', () => {
     expect(full.error_msg).toContain('full');
     const lib = await getLibrary(env.stores.metadata, other.projectId, 'similar');
     expect(lib.count).toBe(2);
-    expect((await env.stores.objects.list(libraryObjectPrefix(lib))).length).toBe(4); // 2 images + 2 sidecars
+    expect((await env.stores.objects.list(libraryObjectPrefix(lib))).length).toBe(6); // 2 images, their sidecars and thumbnails
     const raised = await call(updateLibraryHandler, {
       method: 'PUT',
       path: `/v1/${other.projectId}/image-libraries/similar`,
@@ -394,7 +394,7 @@ describe('delete', () => {
     const objects = (await storedObjects('picturebook')).length;
     expect((await baidu('picturebook', 'delete', { cont_sign: `${signs[0]};${signs[1]}` })).error_code).toBeUndefined();
     expect(await countOf('picturebook')).toBe(count - 2);
-    expect((await storedObjects('picturebook')).length).toBe(objects - 4);
+    expect((await storedObjects('picturebook')).length).toBe(objects - 6); // image, sidecar, thumbnail of each
     const rows = await vectorRows('picturebook');
     expect(rows.some((r) => r.item === signs[0].replace(',', '_') || r.item === signs[1].replace(',', '_'))).toBe(false);
     expect((await baidu('picturebook', 'search', { image: b64(images[0]) })).result_num).toBe(0);

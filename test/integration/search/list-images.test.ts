@@ -3,6 +3,7 @@
  * handler, with real local stores (dynalite, s3rver, LanceDB) and the deterministic test engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { main as addHandler } from '../../../functions/search/add/handler';
 import { main as updateHandler } from '../../../functions/search/update/handler';
 import { main as deleteHandler } from '../../../functions/search/delete/handler';
@@ -78,6 +79,13 @@ describe('listing a library', () => {
     expect(got.status).toBe(200);
     expect(Buffer.from(await got.arrayBuffer()).equals(images[1])).toBe(true);
     expect(one.image_url).toMatch(/X-Amz-Signature=/);
+    // The thumbnail stored with the image: a JPEG of at most 320 px, the image's aspect.
+    const thumb = Buffer.from(await (await fetch(one.thumbnail_url)).arrayBuffer());
+    const t = await sharp(thumb).metadata();
+    const o = await sharp(images[1]).metadata();
+    expect(t.format).toBe('jpeg');
+    expect(Math.max(t.width!, t.height!)).toBe(Math.min(320, Math.max(o.width!, o.height!)));
+    expect(Math.abs(t.width! / t.height! - o.width! / o.height!)).toBeLessThan(0.02);
   });
 
   it('filters by tags like a search (and / or) and by cont_sign', async () => {
@@ -93,7 +101,12 @@ describe('listing a library', () => {
 
   it('shows an update and forgets a deleted image', async () => {
     expect((await baidu('same_hq', 'update', { cont_sign: signs[2], brief: 'renamed', tags: '5' })).error_code).toBeUndefined();
+    const gone = (await list('same_hq', { cont_sign: signs[4] })).body.images[0];
+    expect((await fetch(gone.thumbnail_url)).status).toBe(200);
     expect((await baidu('same_hq', 'delete', { cont_sign: signs[4] })).error_code).toBeUndefined();
+    // The delete takes the image's objects with it, the thumbnail too.
+    expect((await fetch(gone.image_url)).status).toBe(404);
+    expect((await fetch(gone.thumbnail_url)).status).toBe(404);
     const r = await list('same_hq', { limit: '100' });
     expect(r.body.image_count).toBe(4);
     expect(r.body.images.map((i: any) => i.cont_sign)).not.toContain(signs[4]);

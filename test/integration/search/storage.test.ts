@@ -126,7 +126,7 @@ describe('nothing half-written when a store fails mid-add', () => {
     expect(later).toEqual({ rows: 2, objects: 1 });
     const committedImage = (await searchImages(env.stores, engine, lib, { image: await decoded(5), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 1 } })).result[0];
     expect(committedImage.brief).toBe('kept');
-    expect((await env.stores.objects.list(libraryObjectPrefix(lib))).length).toBe(2); // the kept image and its sidecar
+    expect((await env.stores.objects.list(libraryObjectPrefix(lib))).length).toBe(3); // the kept image, its sidecar and thumbnail
   });
 });
 
