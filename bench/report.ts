@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 export function writeBenchmarkSection(heading: string, lines: string[], file = 'BENCHMARKS.md'): string {
   const text = readFileSync(file, 'utf8');
-  const section = lines.join('\n');
+  const section = lines.join('\n').trimEnd();
   const start = text.indexOf(heading);
   const next = start >= 0 ? text.indexOf('\n## ', start + 5) : -1;
-  const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? text.slice(next) : ''}`;
+  const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? `\n${text.slice(next)}` : ''}`;
   writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
   return section;
 }

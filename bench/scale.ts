@@ -97,15 +97,15 @@ function syntheticEngine(real: SearchEngine, template: Description): SearchEngin
   };
 }
 
-/** A unique 24 × 24 picture (the seed decides its pixels, so its cont_sign). */
-async function tinyPicture(seed: number): Promise<Buffer> {
-  const px = Buffer.alloc(24 * 24 * 3);
+/** A unique small picture (the seed decides its pixels, so its cont_sign). */
+async function tinyPicture(seed: number, side: number): Promise<Buffer> {
+  const px = Buffer.alloc(side * side * 3);
   let x = (seed * 2654435761 + 1) >>> 0;
   for (let i = 0; i < px.length; i++) {
     x = (x * 1664525 + 1013904223) >>> 0;
     px[i] = x >>> 24;
   }
-  return sharp(px, { raw: { width: 24, height: 24, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
 }
 
 interface KindResult {
@@ -183,7 +183,8 @@ async function main(): Promise<void> {
             const n = next++;
             if (n >= size) return;
             const lib = await getLibrary(s.metadata, pid, kind);
-            const image = await intakeImage(await tinyPicture(n + (kind === 'same_hq' ? 0 : 1_000_000)), imageLimits(kind, 'add'));
+            const limits = imageLimits(kind, 'add');
+            const image = await intakeImage(await tinyPicture(n + (kind === 'same_hq' ? 0 : 1_000_000), Math.max(64, limits.minSide ?? 0)), limits);
             await addImage(s, synthetic, lib, { image, brief: `synthetic ${n}`, labels: kind === 'product' ? { classId1: 2 } : { tags: [] } });
             if (n % 500 === 0) log(`${kind}: filled ${n}`);
           }
