@@ -3,7 +3,7 @@
  *
  *   npm run bench:books-fabric            (npx tsx bench/books-fabric.ts)
  *   BENCH_BF_LIMIT=8 …                    8 members and 4 outsiders per side and library (smoke run; writes nothing)
- *   BENCH_BF_PAGES=60 …                   pages in each side's book (default 64; outsiders: half as many)
+ *   BENCH_BF_PAGES=60 …                   pages in each side's book (default 40; outsiders: half as many)
  *   BENCH_BF_DUMP=dir …                   also writes the first few pictures and queries of each side there (to look at)
  *
  * The split, decided once here and never moved (`sideOf`): a source goes to `tuning` when the first
@@ -57,7 +57,7 @@ import { heldOutPool } from './same-image-photos';
 import { writeBenchmarkSection } from './report';
 
 const LIMIT = Number(process.env.BENCH_BF_LIMIT ?? 0);
-const PAGES = LIMIT || Number(process.env.BENCH_BF_PAGES ?? 64);
+const PAGES = LIMIT || Number(process.env.BENCH_BF_PAGES ?? 40);
 const DUMP = process.env.BENCH_BF_DUMP;
 const dump = (name: string, bytes: Buffer) => {
   if (DUMP) writeFileSync(join(DUMP, `${name.replace(/[^a-z0-9@.-]+/gi, '_')}.jpg`), bytes);
@@ -87,7 +87,7 @@ const VERBS = ['found', 'saw', 'lost', 'wanted', 'painted', 'carried', 'shared',
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** One page of the side's book (same layout and paper on every page). */
-async function bookPage(s: Stamp, number: number): Promise<Buffer> {
+export async function bookPage(s: Stamp, number: number): Promise<Buffer> {
   const r = rng(seedOf(`page:${s.name}`));
   const thing = stampKey(s.name).split('/').pop()!.replace(/[_-]+/g, ' ');
   const [pr, pg, pb] = [r(), r(), r()].map((x) => Math.round(190 + 60 * x));
@@ -128,7 +128,7 @@ function unevenLight(data: Buffer, W: number, H: number, dark: number, angle: nu
 }
 
 /** The page photographed at an angle under uneven light. */
-async function photographedPage(page: Buffer, seed: number): Promise<Buffer> {
+export async function photographedPage(page: Buffer, seed: number): Promise<Buffer> {
   const r = rng(seed);
   const { cv } = await cvReady();
   const { data, info } = await sharp(page).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -516,7 +516,9 @@ async function main() {
   console.log(section);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (/books-fabric\.ts$/.test(process.argv[1] ?? '')) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
