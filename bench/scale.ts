@@ -10,8 +10,9 @@
  *    it pays the function's cold start);
  * 2. fills the library up to each size with SYNTHETIC images: tiny unique pictures whose vectors
  *    are random, in the engine's own layout (the same parts, lengths and value shapes as a real
- *    description), written through the same add protocol (lib/search/images.ts addImage: object,
- *    rows under a write id, then the committed item and the library count). Random vectors are
+ *    description), stored as committed adds leave them (lib/search/images.ts addRecord: rows under
+ *    a write id, the committed item, the library count), in batches of 500 and without their
+ *    objects (no search reads a synthetic image's objects: it has no sidecar). Random vectors are
  *    never near a real query, so they cost what the table size costs (the vector scan, the ANN
  *    index, the join to items) without changing which real photo answers;
  * 3. runs the maintenance job as its schedule would (lib/search/maintain.ts: compaction, and the
@@ -35,7 +36,10 @@ import { startLocalStack, type LocalStack } from '../scripts/local/stack';
 import { imageLimits, ANN_INDEX_MIN_ROWS, KIND_PATHS } from '../lib/search/contract';
 import type { Description, LibraryKind, SearchEngine } from '../lib/search/engine';
 import { engineFor } from '../lib/search/provider';
-import { addImage, searchImages } from '../lib/search/images';
+import { addRecord, searchImages, signImage } from '../lib/search/images';
+import { imageIdOf } from '../lib/search/params';
+import { libraryKeys } from '../lib/store/keys';
+import { newWriteId } from '../lib/store/write';
 import { getLibrary, libraryObjectPrefix, libraryTable } from '../lib/search/library';
 import { maintainLibrary } from '../lib/search/maintain';
 import { intakeImage } from '../lib/images';
@@ -52,8 +56,8 @@ const argOf = (name: string): string | undefined => {
 const SIZES = (argOf('--sizes') ?? (QUICK ? '100,300' : '1000,10000')).split(',').map(Number);
 const KINDS = (argOf('--kinds') ?? 'same_hq,similar').split(',') as LibraryKind[];
 const REAL = QUICK ? 6 : 24;
-/** Adds in flight while filling (the fill is not measured; it only has to finish). */
-const FILL_CONCURRENCY = 4;
+/** Synthetic images per fill batch. */
+const FILL_BATCH = 500;
 
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const quantile = (xs: number[], q: number) => {
@@ -193,19 +197,33 @@ async function main(): Promise<void> {
       let filled = originals.length;
       for (const size of SIZES) {
         const t0 = performance.now();
-        let next = filled;
-        const worker = async () => {
-          for (;;) {
-            const n = next++;
-            if (n >= size) return;
-            const lib = await getLibrary(s.metadata, pid, kind);
-            const limits = imageLimits(kind, 'add');
-            const image = await intakeImage(await tinyPicture(n + (kind === 'same_hq' ? 0 : 1_000_000), Math.max(64, limits.minSide ?? 0)), limits);
-            await addImage(s, synthetic, lib, { image, brief: `synthetic ${n}`, labels: kind === 'product' ? { classId1: 2 } : { tags: [] } });
-            if (n % 500 === 0) log(`${kind}: filled ${n}`);
-          }
-        };
-        await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker));
+        // In batches: each batch's rows in one table write, then its items and the library count
+        // (what a batch of committed adds leaves; the fill itself is not what is measured).
+        for (let from = filled; from < size; from += FILL_BATCH) {
+          const lib = await getLibrary(s.metadata, pid, kind);
+          const limits = imageLimits(kind, 'add');
+          const records = await Promise.all(
+            Array.from({ length: Math.min(FILL_BATCH, size - from) }, async (_, j) => {
+              const image = await intakeImage(await tinyPicture(from + j + (kind === 'same_hq' ? 0 : 1_000_000), Math.max(64, limits.minSide ?? 0)), limits);
+              const contSign = await signImage(image);
+              return addRecord(lib, {
+                imageId: imageIdOf(contSign),
+                contSign,
+                writeId: newWriteId(),
+                image,
+                description: await synthetic.describe(image),
+                brief: `synthetic ${from + j}`,
+                labels: kind === 'product' ? { classId1: 2 } : { tags: [] },
+                now: new Date(),
+              });
+            }),
+          );
+          const table = await s.vectors.openOrCreate(libraryTable(lib), records[0].rows);
+          await table.upsert(records.flatMap((r) => r.rows));
+          for (let k = 0; k < records.length; k += 16) await Promise.all(records.slice(k, k + 16).map((r) => s.metadata.put(r.item, { ifNotExists: true })));
+          await s.metadata.update(libraryKeys.library(pid, kind), { add: { count: records.length } });
+          log(`${kind}: filled ${from + records.length}`);
+        }
         filled = size;
         const fillMin = (performance.now() - t0) / 60_000;
         const t1 = performance.now();

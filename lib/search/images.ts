@@ -23,7 +23,7 @@ import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorHit, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
-import { WHOLE_IMAGE, type Candidate, type Match, type Region, type SearchEngine } from './engine';
+import { WHOLE_IMAGE, type Candidate, type Description, type Match, type Region, type SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
 
@@ -200,45 +200,15 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
   // Every key and row id below carries this attempt's write id, so a concurrent add of the same
   // image never shares one and undoing a lost race can only remove this attempt's own files.
   return runWrite(stores, { deadline: opts.deadline, onUndoFailure: opts.onUndoFailure }, async (w) => {
-    const base = `${libraryObjectPrefix(lib)}${imageId}.${w.id}`;
-    const objectKey = `${base}.${extensionOf(image.format)}`;
-    const sidecar = description.sidecar ? `${base}.sidecar` : undefined;
-    const thumbnail = `${base}.thumb.jpg`;
-    const rows: VectorRow[] = description.vectors.map((v) => ({
-      id: rowIdOf(imageId, w.id, v.part),
-      vector: v.vector,
-      item: imageId,
-      part: v.part,
-      ...labelColumns(labels),
-      added_at: now.getTime(),
-    }));
-
+    const r = addRecord(lib, { imageId, contSign, writeId: w.id, image, description, brief, labels, now });
     // 1. objects
-    await w.putObject(objectKey, image.bytes, { contentType: contentTypeOf(image.format) });
-    if (description.sidecar && sidecar) await w.putObject(sidecar, description.sidecar, { contentType: 'application/octet-stream' });
-    await w.putObject(thumbnail, thumbnailBytes, { contentType: contentTypeOf('jpeg') });
+    await w.putObject(r.objectKey, image.bytes, { contentType: contentTypeOf(image.format) });
+    if (description.sidecar && r.sidecarKey) await w.putObject(r.sidecarKey, description.sidecar, { contentType: 'application/octet-stream' });
+    await w.putObject(r.thumbnailKey, thumbnailBytes, { contentType: contentTypeOf('jpeg') });
     // 2. vectors
-    await w.putRows(libraryTable(lib), rows);
+    await w.putRows(libraryTable(lib), r.rows);
     // 3. the item, with the library's count under its capacity: the commit point.
-    const item: Item = {
-      ...key,
-      imageId,
-      contSign,
-      brief,
-      tags: labels.tags ?? [],
-      ...(labels.classId1 !== undefined ? { class_id1: labels.classId1 } : {}),
-      ...(labels.classId2 !== undefined ? { class_id2: labels.classId2 } : {}),
-      writeId: w.id,
-      objectKey,
-      ...(sidecar ? { sidecarKey: sidecar } : {}),
-      thumbnailKey: thumbnail,
-      ...(description.subject ? { subject: subjectOf(description.subject) } : {}),
-      parts: rows.map((r) => r.part as string),
-      format: image.format,
-      width: image.width,
-      height: image.height,
-      createdAt: now.toISOString(),
-    };
+    const item = r.item;
     const committed = await w.commit(
       [
         { put: item, condition: { ifNotExists: true } },
@@ -261,6 +231,54 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     // it takes longer than an API call may.
     return { contSign };
   });
+}
+
+export interface AddRecord {
+  objectKey: string;
+  sidecarKey?: string;
+  thumbnailKey: string;
+  rows: VectorRow[];
+  /** The image's item: its commit point. */
+  item: Item;
+}
+
+/** What one add of an image stores, named under the add's write id (the keys, the rows, the item). */
+export function addRecord(
+  lib: Library,
+  a: { imageId: string; contSign: string; writeId: string; image: Pick<DecodedImage, 'format' | 'width' | 'height'>; description: Description; brief: string; labels: Labels; now: Date },
+): AddRecord {
+  const base = `${libraryObjectPrefix(lib)}${a.imageId}.${a.writeId}`;
+  const objectKey = `${base}.${extensionOf(a.image.format)}`;
+  const sidecarKey = a.description.sidecar ? `${base}.sidecar` : undefined;
+  const thumbnailKey = `${base}.thumb.jpg`;
+  const rows: VectorRow[] = a.description.vectors.map((v) => ({
+    id: rowIdOf(a.imageId, a.writeId, v.part),
+    vector: v.vector,
+    item: a.imageId,
+    part: v.part,
+    ...labelColumns(a.labels),
+    added_at: a.now.getTime(),
+  }));
+  const item: Item = {
+    ...imageKey(lib, a.imageId),
+    imageId: a.imageId,
+    contSign: a.contSign,
+    brief: a.brief,
+    tags: a.labels.tags ?? [],
+    ...(a.labels.classId1 !== undefined ? { class_id1: a.labels.classId1 } : {}),
+    ...(a.labels.classId2 !== undefined ? { class_id2: a.labels.classId2 } : {}),
+    writeId: a.writeId,
+    objectKey,
+    ...(sidecarKey ? { sidecarKey } : {}),
+    thumbnailKey,
+    ...(a.description.subject ? { subject: subjectOf(a.description.subject) } : {}),
+    parts: rows.map((r) => r.part as string),
+    format: a.image.format,
+    width: a.image.width,
+    height: a.image.height,
+    createdAt: a.now.toISOString(),
+  };
+  return { objectKey, sidecarKey, thumbnailKey, rows, item };
 }
 
 /** Longest side of the thumbnail stored with each image (the console's grid). */
