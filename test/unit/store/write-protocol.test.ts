@@ -10,7 +10,7 @@ import { addSamples, getSample, sampleIdOf } from '../../../lib/datasets/samples
 import { sweepDataset } from '../../../lib/datasets/sweep';
 import { intakeImage } from '../../../lib/images';
 import { imageLimits } from '../../../lib/search/contract';
-import { addImage, searchImages, writeOfRow } from '../../../lib/search/images';
+import { addImage, objectsOfItem, searchImages, writeOfRow } from '../../../lib/search/images';
 import { createLibrary, getLibrary, libraryObjectPrefix, libraryTable } from '../../../lib/search/library';
 import { sweepLibrary } from '../../../lib/search/sweep';
 import { datasetKeys, libraryKeys } from '../../../lib/store/keys';
@@ -108,7 +108,7 @@ describe('adds killed after each step, on the in-memory stores', () => {
         expect(hits.result_num > 0).toBe(completed);
         await sweepLibrary(s, lib, LATER());
         const items = await queryAll(s.metadata, { pk: libraryKeys.imagePartition('p1', 'similar', lib.generation) });
-        const named = new Set(items.flatMap((i) => [i.objectKey, i.sidecarKey]).filter(Boolean));
+        const named = new Set(items.flatMap(objectsOfItem));
         expect(new Set((await s.objects.list(libraryObjectPrefix(lib))).map((o) => o.key))).toEqual(named);
         const table = await s.vectors.open(libraryTable(lib));
         const rows = table ? await table.scan({ select: ['id', 'item'] }) : [];
@@ -117,7 +117,7 @@ describe('adds killed after each step, on the in-memory stores', () => {
         expect(rows.length).toBe(items.length * 2);
       },
     );
-    expect(steps).toBe(5); // object, sidecar, table, rows, commit
+    expect(steps).toBe(6); // object, sidecar, thumbnail, table, rows, commit
   });
 
   it('datasets: a sample is all there or not at all, and the sweep leaves only named objects', async () => {
