@@ -2722,6 +2722,7 @@ export interface operations {
                             height?: number;
                             image_url: string;
                             tags: number[];
+                            thumbnail_url: string;
                             width?: number;
                         }[];
                         kind: string;
