@@ -55,12 +55,17 @@ import { stamps, STAMPS_PACKAGE, type Stamp } from '../test/support/stamps';
 import { availableGraphics, availablePhotos } from '../test/support/photos';
 import { rng, seedOf } from '../test/support/shopper';
 import { MemoryLibrary, decode } from '../test/support/search-harness';
+import { bestPerItem } from '../lib/search/engines/embedding';
 import { heldOutPool } from './same-image-photos';
 import { writeBenchmarkSection } from './report';
 
 const LIMIT = Number(process.env.BENCH_BF_LIMIT ?? 0);
 const PAGES = LIMIT || Number(process.env.BENCH_BF_PAGES ?? 40);
 const DUMP = process.env.BENCH_BF_DUMP;
+/** Picture book only (no fabric): for calibrating the page gates. */
+const BOOK_ONLY = process.env.BENCH_BF_BOOK_ONLY === '1';
+/** Records of the picture-book queries (with every verified candidate's ungated fit) are written here. */
+const BOOK_RECORDS = process.env.BENCH_BF_RECORDS;
 const dump = (name: string, bytes: Buffer) => {
   if (DUMP) writeFileSync(join(DUMP, `${name.replace(/[^a-z0-9@.-]+/gi, '_')}.jpg`), bytes);
 };
@@ -269,6 +274,8 @@ interface Rec {
   answers: Record<Method, Answer>;
   /** Picture book: the homography fit of the query to its own page before the engine's gates. */
   fit?: { matches: number; inliers: number; coverage: number; support: number };
+  /** Picture book: every candidate the engine verified, with its fit before the coverage and support gates. */
+  verified?: Array<{ id: string; inliers: number; coverage: number; support: number }>;
 }
 
 function answerOf(scores: Map<string, number>, truth: string): Answer {
@@ -387,7 +394,28 @@ async function pictureBook(mobilenet: Embedder): Promise<{ recs: Rec[]; counts: 
         const f = await fitHomography(qf, sf, m, engine.options.tolerance);
         fit = { matches: m.length, inliers: f.inliers, coverage: f.coverage, support: f.support };
       }
-      recs.push({ side, query: p.key, truth, answers: { ...base, engine: answerOf(scores.size ? scores : new Map([['', -1]]), truth) }, fit });
+      // Diagnosis for the gates' calibration: the ungated fit of every candidate the engine verified.
+      const verifiedFits: NonNullable<Rec['verified']> = [];
+      if (BOOK_RECORDS) {
+        const qf = decodeFeatures(prepared.description.sidecar!).features;
+        const pool = bestPerItem(prepared.candidates)
+          .sort((a, b) => a.distance - b.distance)
+          .slice(0, engine.options.verify);
+        for (const c of pool) {
+          const sf = decodeFeatures((await prepared.sidecar(c.id))!).features;
+          const m = await matchFeatures(qf, sf);
+          const f = m.length >= engine.options.minInliers ? await fitHomography(qf, sf, m, engine.options.tolerance) : { inliers: 0, coverage: 0, support: 0 };
+          verifiedFits.push({ id: c.id, inliers: f.inliers, coverage: f.coverage, support: f.support });
+        }
+      }
+      recs.push({
+        side,
+        query: p.key,
+        truth,
+        answers: { ...base, engine: answerOf(scores.size ? scores : new Map([['', -1]]), truth) },
+        fit,
+        ...(BOOK_RECORDS ? { verified: verifiedFits } : {}),
+      });
       if (i % 20 === 19) log(`picture book ${side}: ${i + 1} queries`);
     }
   }
@@ -491,6 +519,8 @@ async function main() {
   if (DUMP) mkdirSync(DUMP, { recursive: true });
   const mobilenet = await getEmbedder('mobilenetv2');
   const book = await pictureBook(mobilenet);
+  if (BOOK_RECORDS) writeFileSync(BOOK_RECORDS, JSON.stringify(book.recs));
+  if (BOOK_ONLY) return;
   const pbOptions = ((await getEngine('picturebook')) as SameImageEngine).options;
   const bookT = calibrated(book.recs, SAME_THRESHOLD);
   const cloth = await fabric(mobilenet);
@@ -531,8 +561,8 @@ async function main() {
       return `Picturebook engine, ${side}: ${missed.length} of ${members.length} pages not answered; fitting each such query to its own page, ` +
         `${f.filter((x) => x.matches < o.minInliers || x.inliers < o.minInliers).length} have fewer than ${o.minInliers} consistent matches, ` +
         `${f.filter((x) => x.inliers >= o.minInliers && x.coverage < o.minCoverage).length} more span less than ${o.minCoverage} of the page, and ` +
-        `${f.filter((x) => x.inliers >= o.minInliers && x.coverage >= o.minCoverage && x.support < o.minSupport).length} more are rejected by the support gate ` +
-        `(inliers per page keypoint in the spanned area < ${o.minSupport}; their median inliers ${med(f.map((x) => x.inliers)).toFixed(0)}, coverage ${med(f.map((x) => x.coverage)).toFixed(2)}, support ${med(f.map((x) => x.support)).toFixed(2)}).`;
+        `${f.filter((x) => x.inliers >= o.minInliers && x.coverage >= o.minCoverage && x.support < o.minSupport && x.inliers * x.coverage < (o.minEvidence ?? Infinity)).length} more are rejected by the support gate ` +
+        `(inliers per page keypoint in the spanned area < ${o.minSupport}${o.minEvidence ? ` and inliers × coverage < ${o.minEvidence}` : ''}; their median inliers ${med(f.map((x) => x.inliers)).toFixed(0)}, coverage ${med(f.map((x) => x.coverage)).toFixed(2)}, support ${med(f.map((x) => x.support)).toFixed(2)}).`;
     }).join(' '),
     '',
     losses(book.recs, bookT, 'picturebook'),

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine } from '../../../lib/search/engines';
-import { HASH_PART, SAME_THRESHOLD } from '../../../lib/search/engines/same-image';
+import { HASH_PART, SAME_THRESHOLD, type SameImageEngine } from '../../../lib/search/engines/same-image';
 import { EDITS, PHOTOMETRIC, edit } from '../../support/edits';
 import { decodeFeatures } from '../../../lib/vision/local-features';
 import { cvReady } from '../../../lib/vision/opencv';
@@ -79,6 +79,24 @@ describe('same-image engine (same_hq)', () => {
       .extract({ left: Math.round(meta.width * 0.4), top: Math.round(meta.height * 0.3), width: Math.round(meta.width * 0.4), height: Math.round(meta.height * 0.45) })
       .toBuffer();
     expect((await library.search(region))[0]?.id).toBe('wood');
+  });
+
+  // rank stops verifying at the first candidate that fails after one that passed; copies of one
+  // picture lie next to each other in the embedding space, so every copy is still returned.
+  it('returns every stored copy of a picture for a crop, and what exhaustive verification returns', { timeout: 180_000 }, async () => {
+    const engine = await getEngine('same_hq');
+    const twice = new MemoryLibrary(engine);
+    for (const name of MEMBERS) await twice.add(name, copies.get(name)!);
+    await twice.add('dune-again', await sharp(copies.get('dune')!).jpeg({ quality: 80 }).toBuffer());
+    for (const e of ['crop-65', 'mirror'] as const) {
+      const query = await edit(copies.get('dune')!, e);
+      const found = (await twice.search(query)).map((m) => m.id).sort();
+      expect(found, e).toEqual(['dune', 'dune-again']);
+      const q = await twice.prepareQuery(query);
+      const all = await (engine as SameImageEngine).verifyAll(q, q.candidates, q.sidecar);
+      expect(all.filter((m) => m.score >= SAME_THRESHOLD).map((m) => m.id).sort(), e).toEqual(found);
+      expect(all.length, e).toBeGreaterThan(found.length);
+    }
   });
 
   it('gives an exact copy a score near 1 and returns only that image', async () => {
