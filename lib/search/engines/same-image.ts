@@ -337,8 +337,7 @@ export class SameImageEngine implements SearchEngine {
    * quadrants' keypoints only when that fit is not already decisive (fullInliers): the score
    * saturates there, so the answer is the one matching every keypoint at once would give.
    */
-  private async fit(query: LocalFeatures | QueryFeatures, stored: LocalFeatures): Promise<Fit> {
-    if (!('all' in query)) return this.fitMatches(query, stored, await matchFeatures(query, stored));
+  private async fit(query: QueryFeatures, stored: LocalFeatures): Promise<Fit> {
     const matches = await matchFeatures(query.whole, stored);
     const fit = await this.fitMatches(query.whole, stored, matches);
     if (!query.extra || fit.inliers >= this.options.fullInliers) return fit;
@@ -356,7 +355,6 @@ export class SameImageEngine implements SearchEngine {
     return Math.max(geo, hash);
   }
 
-  /** Scores every verified candidate (no threshold), with the region each fit found. */
   /**
    * Scores the verified candidates (no threshold), with the region each fit found. Candidates
    * are verified nearest first; with `stopAfterMiss`, the first one that fails after one that
@@ -385,11 +383,12 @@ export class SameImageEngine implements SearchEngine {
       const p = await this.prepare(query.image);
       q = { all: p.features, whole: p.features, extra: null, hash: p.hash };
     }
-    let mirrored: Promise<LocalFeatures> | undefined;
+    let mirrored: Promise<QueryFeatures> | undefined;
     const mirrorFeatures = () =>
       (mirrored ??= (async () => {
         const work = await query.image.rgb({ width: WORK_SIDE, height: WORK_SIDE, fit: 'inside' });
-        return orbFeatures(mirrorGrey(toGrey(work)), this.options.features);
+        const features = await orbFeatures(mirrorGrey(toGrey(work)), this.options.features);
+        return { all: features, whole: features, extra: null, hash: q.hash };
       })());
 
     const pool = bestPerItem(candidates.filter((c) => c.part !== HASH_PART))
