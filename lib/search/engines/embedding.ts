@@ -13,10 +13,20 @@
  * view, GrabCut cut-outs and colour fusion were not better. The subject's box (GrabCut-refined)
  * is returned with the description: the API stores it with the image and reports it with each
  * result, and the query's at the response's top level, for a console to draw.
+ *
+ * Same item first (SAME_ITEM): an embedding ranks things that look alike, but a shopper who
+ * photographs a product wants that product first, and the embedding ranks it first only about
+ * one time in three in a scene (BENCHMARKS.md). So each added image also stores its ORB
+ * keypoints (the sidecar), and a query's subject crop is matched to the nearest candidates'
+ * keypoints with a RANSAC similarity fit, as the same-image engine verifies: candidates with
+ * enough geometrically consistent matches are the photographed item itself and rank first (by
+ * their inliers, scored 0.9–1); the others follow in embedding order, scored 0.9 × their cosine
+ * similarity. An image stored before sidecars existed is simply not verified.
  */
 import type { DecodedImage } from '../../images';
 import type { Embedder, RgbImage } from '../../vision/embedder';
-import { cropRgb, type Rect } from '../../vision/pixels';
+import { decodeFeatures, encodeFeatures, fitSimilarity, matchFeatures, orbFeatures, type LocalFeatures } from '../../vision/local-features';
+import { cropRgb, resizeRgb, toGrey, type Rect } from '../../vision/pixels';
 import { findSubject, scaleRect, squareAround, type BoxDetector } from '../../vision/subject';
 import type { Candidate, Description, LibraryKind, Match, SearchEngine } from '../engine';
 
@@ -42,9 +52,40 @@ export const SUBJECT_WORK_SIDE = 480;
 /** Margin around the subject in its (square) crop, as a fraction of the subject's size. */
 export const SUBJECT_MARGIN = 0.08;
 
+/**
+ * The same-item check of the similar / product engines, calibrated on the tuning stamps
+ * (bench/similar-verify.ts): the highest inlier count of a wrong item among the 30 nearest was 33
+ * there — two euro coins that share their design —, of any other wrong item 9; the right item had
+ * a median of 61.
+ */
+export interface SameItemCheck {
+  /** Nearest candidates (by embedding) whose keypoints are matched to the query's. */
+  candidates: number;
+  /** Consistent matches from which a candidate is the same item (score 0.9). */
+  minInliers: number;
+  /** Consistent matches at which the score reaches 1. */
+  fullInliers: number;
+  /** ORB keypoints per picture (stored image: the whole picture; query: its subject crop). */
+  features: number;
+  /** Longest side (px) of the picture keypoints are taken from. */
+  side: number;
+  /** RANSAC tolerance, fraction of the stored picture's longer side. */
+  tolerance: number;
+}
+
+export const SAME_ITEM: SameItemCheck = { candidates: 30, minInliers: 15, fullInliers: 60, features: 800, side: 512, tolerance: 0.015 };
+
+/** Score of a verified same item (from 0.9) and the ceiling of every other candidate's. */
+export const SAME_ITEM_SCORE = 0.9;
+
+/** Margin around the query's subject in the crop its keypoints come from. */
+const CROP_MARGIN = 0.1;
+
 export interface EmbeddingEngineOptions {
   /** Describe the main subject as a second view (false: the whole picture only). */
   subjects: boolean;
+  /** Verify the nearest candidates as the same item (absent: rank by embedding only). */
+  sameItem?: SameItemCheck;
   /** The object detector for pictures with a busy background (loaded lazily). */
   detector?: () => Promise<BoxDetector>;
 }
@@ -62,7 +103,7 @@ export class EmbeddingEngine implements SearchEngine {
     this.dimension = embedder.dimension;
   }
 
-  async describe(image: DecodedImage): Promise<Description> {
+  private async views(image: DecodedImage): Promise<Description> {
     if (!this.options.subjects) {
       return { vectors: [{ part: 'full', vector: Array.from(await embedWhole(this.embedder, image)) }] };
     }
@@ -71,7 +112,6 @@ export class EmbeddingEngine implements SearchEngine {
     const work: RgbImage = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength), width: raw.width, height: raw.height };
     const detector = this.options.detector ? await this.options.detector() : undefined;
     const subject = await findSubject(work, detector);
-    const { resizeRgb } = await import('../../vision/pixels');
     const view = (r: Rect) => resizeRgb(cropRgb(work, squareAround(r, work.width, work.height, SUBJECT_MARGIN)), s, s, 'fill');
     const [detected, foreground] = await this.embedder.embedBatch([await view(subject.detected), await view(subject.foreground)]);
     return {
@@ -83,13 +123,85 @@ export class EmbeddingEngine implements SearchEngine {
     };
   }
 
-  describeQuery(image: DecodedImage): Promise<Description> {
-    return this.describe(image);
+  /** An added image: its views, and (with the same-item check) the whole picture's keypoints. */
+  async describe(image: DecodedImage): Promise<Description> {
+    const d = await this.views(image);
+    const check = this.options.sameItem;
+    if (!check) return d;
+    const grey = toGrey(await image.rgb({ width: check.side, height: check.side, fit: 'inside' }));
+    return { ...d, sidecar: encodeFeatures(await orbFeatures(grey, check.features)) };
   }
 
-  async rank(_query: unknown, candidates: Candidate[]): Promise<Match[]> {
-    return bestPerItem(candidates)
+  /**
+   * A query: its views, and (with the same-item check) two keypoint sets — the whole picture's,
+   * and its subject's: a square crop around the subject box, taken from a copy twice the keypoint
+   * side so that a small subject keeps its detail. A candidate's inliers are the better of the
+   * two fits, so a subject box in the wrong place (a small thing in a corner) costs nothing.
+   */
+  async describeQuery(image: DecodedImage): Promise<Description> {
+    const check = this.options.sameItem;
+    // Without the check a query is described as an added image is (a subclass's own describe too).
+    if (!check) return this.describe(image);
+    const d = await this.views(image);
+    const whole = await orbFeatures(toGrey(await image.rgb({ width: check.side, height: check.side, fit: 'inside' })), check.features);
+    if (!d.subject) return { ...d, sidecar: encodeFeatures(whole) };
+    const big = await image.rgb({ width: 2 * check.side, height: 2 * check.side, fit: 'inside' });
+    const f = big.width / image.width;
+    const crop = cropRgb(big, squareAround(scaleRect(d.subject, f, f), big.width, big.height, CROP_MARGIN));
+    const k = Math.min(1, check.side / Math.max(crop.width, crop.height));
+    const picture = k < 1 ? await resizeRgb(crop, Math.max(1, Math.round(crop.width * k)), Math.max(1, Math.round(crop.height * k)), 'fill') : crop;
+    return { ...d, sidecar: encodeFeatures(whole, encodeFeatures(await orbFeatures(toGrey(picture), check.features))) };
+  }
+
+  /** The keypoint sets of a query's sidecar (whole picture, then subject crop when there is one). */
+  queryFeatures(sidecar: Buffer): LocalFeatures[] {
+    const { features, extra } = decodeFeatures(sidecar);
+    return extra.length > 0 ? [features, decodeFeatures(extra).features] : [features];
+  }
+
+  /** Consistent matches of the best of the query's keypoint sets with a stored image's (0 without a readable sidecar). */
+  async inliers(query: LocalFeatures[], sidecar: Buffer | null): Promise<number> {
+    if (!sidecar || sidecar.length === 0) return 0;
+    let stored: LocalFeatures;
+    try {
+      stored = decodeFeatures(sidecar).features;
+    } catch {
+      return 0; // not a keypoint sidecar (damaged): the item is ranked by its embedding only
+    }
+    const check = this.options.sameItem!;
+    let best = 0;
+    for (const q of query) {
+      const matches = await matchFeatures(q, stored);
+      if (matches.length >= check.minInliers) best = Math.max(best, fitSimilarity(q, stored, matches, { tolerance: check.tolerance }).inliers);
+    }
+    return best;
+  }
+
+  async rank(
+    query: { image: DecodedImage; description: Description },
+    candidates: Candidate[],
+    loadSidecar: (id: string) => Promise<Buffer | null> = async () => null,
+  ): Promise<Match[]> {
+    const ranked = bestPerItem(candidates)
       .map((c) => ({ id: c.id, score: similarityScore(c.distance) }))
       .sort((a, b) => b.score - a.score);
+    const check = this.options.sameItem;
+    if (!check || !query.description.sidecar) return ranked;
+    const q = this.queryFeatures(query.description.sidecar);
+    const head = ranked.slice(0, check.candidates);
+    const sidecars = await Promise.all(head.map((m) => loadSidecar(m.id).catch(() => null)));
+    const verified: Array<Match & { inliers: number }> = [];
+    for (let i = 0; i < head.length; i++) {
+      const inliers = await this.inliers(q, sidecars[i]);
+      if (inliers >= check.minInliers) verified.push({ ...head[i], inliers });
+    }
+    const same = new Set(verified.map((m) => m.id));
+    const strength = (n: number) => Math.min(1, (n - check.minInliers) / (check.fullInliers - check.minInliers));
+    return [
+      ...verified
+        .sort((a, b) => b.inliers - a.inliers || b.score - a.score)
+        .map((m) => ({ id: m.id, score: SAME_ITEM_SCORE + (1 - SAME_ITEM_SCORE) * strength(m.inliers) })),
+      ...ranked.filter((m) => !same.has(m.id)).map((m) => ({ id: m.id, score: SAME_ITEM_SCORE * m.score })),
+    ];
   }
 }

@@ -17,7 +17,7 @@
 import { getEmbedder } from '../../vision/embedder';
 import { centerNet } from '../../vision/detector';
 import type { LibraryKind, SearchEngine } from '../engine';
-import { EmbeddingEngine } from './embedding';
+import { EmbeddingEngine, SAME_ITEM } from './embedding';
 import { MaterielEngine } from './materiel';
 import { SameImageEngine, PICTURE_BOOK, SAME_HQ } from './same-image';
 
@@ -29,7 +29,11 @@ const engines = new Map<LibraryKind, Promise<SearchEngine>>();
 async function build(kind: LibraryKind): Promise<SearchEngine> {
   if (kind === 'similar' || kind === 'product') {
     const name = process.env.IRIS_SIMILAR_EMBEDDER || process.env.IRIS_EMBEDDER || SIMILAR_EMBEDDER;
-    return new EmbeddingEngine(kind, await getEmbedder(name), { subjects: process.env.IRIS_SUBJECTS !== 'off', detector: centerNet });
+    return new EmbeddingEngine(kind, await getEmbedder(name), {
+      subjects: process.env.IRIS_SUBJECTS !== 'off',
+      detector: centerNet,
+      ...(process.env.IRIS_SAME_ITEM === 'off' ? {} : { sameItem: SAME_ITEM }),
+    });
   }
   const embedder = await getEmbedder();
   switch (kind) {

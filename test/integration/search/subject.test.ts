@@ -1,7 +1,8 @@
 /**
  * Subject boxes (Iris addition, similar and product): the real engine through the API on the
  * local emulators. A product photographed on a busy background is found, its box answered as
- * `query_subject` (query pixels) and the stored image's as `subject` (that image's pixels).
+ * `query_subject` (query pixels) and the stored image's as `subject` (that image's pixels), and
+ * the same-item check, reading the stored keypoint sidecars back from S3, scores it as that item.
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { main as searchHandler } from '../../../functions/search/search/handler'
 import { main as createLibraryHandler } from '../../../functions/search/create-library/handler';
 import { KIND_PATHS } from '../../../lib/search/contract';
 import type { LibraryKind } from '../../../lib/search/engine';
+import { SAME_ITEM_SCORE } from '../../../lib/search/engines/embedding';
 import { setEngineProvider } from '../../../lib/search/provider';
 import { iou, type Rect } from '../../../lib/vision/subject';
 import { call } from '../../support/http';
@@ -86,6 +88,11 @@ describe.each(['similar', 'product'] as const)('%s: subject boxes', (kind) => {
     expect(found.result_num).toBe(PRODUCTS.length);
     expect(iou(found.query_subject, QUERY_BOX)).toBeGreaterThan(0.5);
     expect(signs[found.result[0].cont_sign]).toBe('garden');
+    // The same-item check matched the query's keypoints to the stored sidecar (read back from S3):
+    // the photographed product scores as the same item — 1, from 60 consistent matches up, which an
+    // embedding of a different picture never reaches —, nothing else does.
+    expect(found.result[0].score).toBe(1);
+    for (const r of found.result.slice(1)) expect(r.score).toBeLessThan(SAME_ITEM_SCORE);
     for (const r of found.result) {
       // Every stored catalogue picture holds its disc at (150, 100, 300, 300) of 600 x 500.
       expect(iou(r.subject, { left: 150, top: 100, width: 300, height: 300 })).toBeGreaterThan(0.8);

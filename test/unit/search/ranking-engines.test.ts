@@ -3,7 +3,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { getEngine } from '../../../lib/search/engines';
+import { getEngine, SIMILAR_EMBEDDER } from '../../../lib/search/engines';
+import { EmbeddingEngine, SAME_ITEM_SCORE } from '../../../lib/search/engines/embedding';
+import { centerNet } from '../../../lib/vision/detector';
+import { decodeFeatures, featureCount } from '../../../lib/vision/local-features';
 import { getEmbedder } from '../../../lib/vision/embedder';
 import type { SearchEngine } from '../../../lib/search/engine';
 import { photo, requirePhotos } from '../../support/photos';
@@ -94,5 +97,75 @@ describe('materiel engine', () => {
     const similar = await scoreOf('similar');
     const materiel = await scoreOf('materiel');
     expect(materiel).toBeLessThan(similar - 0.05);
+  });
+});
+
+/** A "product": a photo cut to a disc, on transparency. */
+async function disc(name: string, side: number): Promise<Buffer> {
+  const mask = Buffer.from(`<svg width="${side}" height="${side}"><circle cx="${side / 2}" cy="${side / 2}" r="${side / 2}" fill="#fff"/></svg>`);
+  return sharp(await sharp(photo(name).path).resize(side, side, { fit: 'cover' }).toBuffer())
+    .ensureAlpha()
+    .composite([{ input: mask, blend: 'dest-in' }])
+    .png()
+    .toBuffer();
+}
+
+/** The catalogue picture: the product centred on white. */
+async function onWhite(name: string): Promise<Buffer> {
+  return sharp({ create: { width: 600, height: 500, channels: 3, background: '#ffffff' } })
+    .composite([{ input: await disc(name, 300), left: 150, top: 100 }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/** A shopper's photo: the product smaller, turned by 8°, on another photo. */
+async function inScene(name: string, scene: string): Promise<Buffer> {
+  const turned = await sharp(await disc(name, 220)).rotate(8, { background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer();
+  const background = await sharp(photo(scene).path).resize(640, 480, { fit: 'cover' }).toBuffer();
+  return sharp(background).composite([{ input: turned, left: 330, top: 150 }]).jpeg({ quality: 85 }).toBuffer();
+}
+
+describe('same-item check (similar, product)', () => {
+  const PRODUCTS = ['yellow-flower', 'garden', 'aitzgorri', 'people-1', 'dune', 'fresh-flower'];
+  let engine: EmbeddingEngine;
+  let lib: MemoryLibrary;
+  beforeAll(async () => {
+    requirePhotos([...PRODUCTS, 'wood', 'picos-de-europa', 'seeding']);
+    engine = (await getEngine('similar')) as EmbeddingEngine;
+    lib = new MemoryLibrary(engine);
+    for (const name of PRODUCTS.slice(0, 5)) await lib.add(name, await onWhite(name));
+  });
+
+  it('stores the keypoints of every added picture', async () => {
+    const d = await engine.describe(await decode(await onWhite('garden')));
+    expect(d.sidecar).toBeDefined();
+    expect(featureCount(decodeFeatures(d.sidecar!).features)).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ['yellow-flower', 'wood'],
+    ['garden', 'picos-de-europa'],
+    ['people-1', 'seeding'],
+  ])('puts the photographed product (%s on %s) first, scored as the same item, and nothing else', async (name, scene) => {
+    const found = await lib.search(await inScene(name, scene));
+    expect(found[0].id).toBe(name);
+    expect(found[0].score).toBeGreaterThanOrEqual(SAME_ITEM_SCORE);
+    for (const m of found.slice(1)) expect(m.score).toBeLessThan(SAME_ITEM_SCORE);
+  });
+
+  it('verifies nothing when the product is not in the library', async () => {
+    const found = await lib.search(await inScene('fresh-flower', 'wood'));
+    expect(found).toHaveLength(5);
+    for (const m of found) expect(m.score).toBeLessThan(SAME_ITEM_SCORE);
+  });
+
+  it('ranks by embedding alone, scaled below the same-item scores, when no sidecar can be read', async () => {
+    const query = await lib.prepareQuery(await inScene('garden', 'picos-de-europa'));
+    const plain = await new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet }).rank(query, query.candidates);
+    for (const load of [async () => null, async () => Buffer.from('damaged sidecar'), async () => Promise.reject(new Error('S3 down'))]) {
+      const ranked = await engine.rank(query, query.candidates, load);
+      expect(ranked.map((m) => m.id)).toEqual(plain.map((m) => m.id));
+      ranked.forEach((m, i) => expect(m.score).toBeCloseTo(SAME_ITEM_SCORE * plain[i].score, 6));
+    }
   });
 });
