@@ -54,16 +54,21 @@ export const SUBJECT_MARGIN = 0.08;
 
 /**
  * The same-item check of the similar / product engines, calibrated on the tuning stamps
- * (bench/similar-verify.ts): the highest inlier count of a wrong item among the 30 nearest was 33
- * there — two euro coins that share their design —, of any other wrong item 9; the right item had
- * a median of 61.
+ * (bench/similar-verify.ts, BENCHMARKS.md "Tuning choices for similar and product search"): with
+ * 500 keypoints per picture the highest inlier count of a wrong item among the 30 nearest was 20
+ * there — euro coins that share their design, never ranked first —, of any other wrong item 8;
+ * the right item had a median of 41. 800 keypoints found 3 points more of the right items first
+ * but cost 2.5 times the matching time.
  */
 export interface SameItemCheck {
   /** Nearest candidates (by embedding) whose keypoints are matched to the query's. */
   candidates: number;
   /** Consistent matches from which a candidate is the same item (score 0.9). */
   minInliers: number;
-  /** Consistent matches at which the score reaches 1. */
+  /**
+   * Consistent matches at which the score reaches 1; the first candidate that reaches it ends the
+   * check (the candidates after it keep their embedding order).
+   */
   fullInliers: number;
   /** ORB keypoints per picture (stored image: the whole picture; query: its subject crop). */
   features: number;
@@ -73,7 +78,7 @@ export interface SameItemCheck {
   tolerance: number;
 }
 
-export const SAME_ITEM: SameItemCheck = { candidates: 30, minInliers: 15, fullInliers: 60, features: 800, side: 512, tolerance: 0.015 };
+export const SAME_ITEM: SameItemCheck = { candidates: 30, minInliers: 12, fullInliers: 40, features: 500, side: 512, tolerance: 0.015 };
 
 /** Score of a verified same item (from 0.9) and the ceiling of every other candidate's. */
 export const SAME_ITEM_SCORE = 0.9;
@@ -194,6 +199,7 @@ export class EmbeddingEngine implements SearchEngine {
     for (let i = 0; i < head.length; i++) {
       const inliers = await this.inliers(q, sidecars[i]);
       if (inliers >= check.minInliers) verified.push({ ...head[i], inliers });
+      if (inliers >= check.fullInliers) break;
     }
     const same = new Set(verified.map((m) => m.id));
     const strength = (n: number) => Math.min(1, (n - check.minInliers) / (check.fullInliers - check.minInliers));
