@@ -6,13 +6,15 @@
  *               ORB + RANSAC geometric verification for the calibrated yes/no (same-image.ts)
  *   picturebook the same machinery with a homography model for photographed pages
  *   similar     ranking by CNN embedding of the whole picture and of its main subject (embedding.ts;
- *               the subject by lib/vision/subject.ts with the CenterNet detector of detector.ts)
+ *               the subject by lib/vision/subject.ts with the CenterNet detector of detector.ts),
+ *               then the same-item check: ORB keypoints of the 30 nearest matched to the query's
  *   product     the same; class-id filters are applied by the API in the vector query
  *   materiel    embedding beside colour and texture descriptors (materiel.ts)
  *
  * The embedder comes from IRIS_EMBEDDER (lib/vision/embedder.ts); similar and product use
  * IRIS_SIMILAR_EMBEDDER when set, else SIMILAR_EMBEDDER. IRIS_SUBJECTS=off makes them embed the
- * whole picture only (the engine before subjects, e.g. for a comparison).
+ * whole picture only (the engine before subjects, e.g. for a comparison); IRIS_SAME_ITEM=off
+ * turns the same-item check off.
  */
 import { getEmbedder } from '../../vision/embedder';
 import { centerNet } from '../../vision/detector';
