@@ -83,6 +83,11 @@ export const SAME_ITEM: SameItemCheck = { candidates: 30, minInliers: 12, fullIn
 /** Score of a verified same item (from 0.9) and the ceiling of every other candidate's. */
 export const SAME_ITEM_SCORE = 0.9;
 
+/** The whole picture's keypoints (a stored image's sidecar, a query's first set). */
+async function wholeKeypoints(image: DecodedImage, check: SameItemCheck): Promise<LocalFeatures> {
+  return orbFeatures(toGrey(await image.rgb({ width: check.side, height: check.side, fit: 'inside' })), check.features);
+}
+
 /** Margin around the query's subject in the crop its keypoints come from. */
 const CROP_MARGIN = 0.1;
 
@@ -133,8 +138,7 @@ export class EmbeddingEngine implements SearchEngine {
     const d = await this.views(image);
     const check = this.options.sameItem;
     if (!check) return d;
-    const grey = toGrey(await image.rgb({ width: check.side, height: check.side, fit: 'inside' }));
-    return { ...d, sidecar: encodeFeatures(await orbFeatures(grey, check.features)) };
+    return { ...d, sidecar: encodeFeatures(await wholeKeypoints(image, check)) };
   }
 
   /**
@@ -148,7 +152,7 @@ export class EmbeddingEngine implements SearchEngine {
     // Without the check a query is described as an added image is (a subclass's own describe too).
     if (!check) return this.describe(image);
     const d = await this.views(image);
-    const whole = await orbFeatures(toGrey(await image.rgb({ width: check.side, height: check.side, fit: 'inside' })), check.features);
+    const whole = await wholeKeypoints(image, check);
     if (!d.subject) return { ...d, sidecar: encodeFeatures(whole) };
     const big = await image.rgb({ width: 2 * check.side, height: 2 * check.side, fit: 'inside' });
     const f = big.width / image.width;
