@@ -88,6 +88,9 @@ async function wholeKeypoints(image: DecodedImage, check: SameItemCheck): Promis
   return orbFeatures(toGrey(await image.rgb({ width: check.side, height: check.side, fit: 'inside' })), check.features);
 }
 
+/** Candidate sidecars read from the store at a time during the same-item check. */
+export const SIDECAR_BATCH = 5;
+
 /** Margin around the query's subject in the crop its keypoints come from. */
 const CROP_MARGIN = 0.1;
 
@@ -198,12 +201,19 @@ export class EmbeddingEngine implements SearchEngine {
     if (!check || !query.description.sidecar) return ranked;
     const q = this.queryFeatures(query.description.sidecar);
     const head = ranked.slice(0, check.candidates);
-    const sidecars = await Promise.all(head.map((m) => loadSidecar(m.id).catch(() => null)));
+    // Sidecars are read a few at a time, the next few while these are matched: the first candidate
+    // often verifies fully and ends the check, and the other reads would be wasted.
+    const read = (from: number) => Promise.all(head.slice(from, from + SIDECAR_BATCH).map((m) => loadSidecar(m.id).catch(() => null)));
     const verified: Array<Match & { inliers: number }> = [];
-    for (let i = 0; i < head.length; i++) {
-      const inliers = await this.inliers(q, sidecars[i]);
-      if (inliers >= check.minInliers) verified.push({ ...head[i], inliers });
-      if (inliers >= check.fullInliers) break;
+    let next = read(0);
+    verify: for (let from = 0; from < head.length; from += SIDECAR_BATCH) {
+      const sidecars = await next;
+      if (from + SIDECAR_BATCH < head.length) next = read(from + SIDECAR_BATCH);
+      for (let i = 0; i < sidecars.length; i++) {
+        const inliers = await this.inliers(q, sidecars[i]);
+        if (inliers >= check.minInliers) verified.push({ ...head[from + i], inliers });
+        if (inliers >= check.fullInliers) break verify;
+      }
     }
     const same = new Set(verified.map((m) => m.id));
     const strength = (n: number) => Math.min(1, (n - check.minInliers) / (check.fullInliers - check.minInliers));

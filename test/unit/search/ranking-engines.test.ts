@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine, SIMILAR_EMBEDDER } from '../../../lib/search/engines';
-import { EmbeddingEngine, SAME_ITEM_SCORE } from '../../../lib/search/engines/embedding';
+import { EmbeddingEngine, SAME_ITEM_SCORE, SIDECAR_BATCH } from '../../../lib/search/engines/embedding';
 import { centerNet } from '../../../lib/vision/detector';
 import { decodeFeatures, featureCount } from '../../../lib/vision/local-features';
 import { getEmbedder } from '../../../lib/vision/embedder';
@@ -157,6 +157,25 @@ describe('same-item check (similar, product)', () => {
     const found = await lib.search(await inScene('fresh-flower', 'wood'));
     expect(found).toHaveLength(5);
     for (const m of found) expect(m.score).toBeLessThan(SAME_ITEM_SCORE);
+  });
+
+  it('reads candidate sidecars a few at a time: a fully verified candidate ends the reads', async () => {
+    // 25 more candidates behind the five stored products (no sidecar): 30 to check in all.
+    const padded = async (name: string, scene: string) => {
+      const query = await lib.prepareQuery(await inScene(name, scene));
+      const worst = Math.max(...query.candidates.map((c) => c.distance));
+      const extra = Array.from({ length: 25 }, (_, i) => ({ id: `absent-${i}`, part: 'detected', distance: Math.min(2, worst + 0.01 * (i + 1)) }));
+      const asked: string[] = [];
+      const load = async (id: string) => (asked.push(id), query.sidecar(id));
+      return { ranked: await engine.rank(query, [...query.candidates, ...extra], load), asked };
+    };
+    const found = await padded('garden', 'picos-de-europa');
+    expect(found.ranked[0]).toMatchObject({ id: 'garden', score: 1 });
+    expect(found.asked.length).toBeLessThanOrEqual(2 * SIDECAR_BATCH);
+    // Nothing verifies fully: every candidate's sidecar is read, none twice.
+    const absent = await padded('fresh-flower', 'wood');
+    expect(absent.asked).toHaveLength(30);
+    expect(new Set(absent.asked).size).toBe(30);
   });
 
   it('ranks by embedding alone, scaled below the same-item scores, when no sidecar can be read', async () => {
