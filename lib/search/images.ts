@@ -341,7 +341,7 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   if (description.vectors.length === 0) return empty;
   const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1);
   if (rows.length === 0) return empty;
-  const byImage = await committedRows(stores, lib, rows, filter);
+  const byImage = await committedRows(stores, lib, rows, filter, window.end + 1);
   const candidates = [...byImage.values()].map(({ row }): Candidate => ({ id: row.item, distance: row.distance, part: row.part }));
   if (candidates.length === 0) return empty;
   const matches = await engine.rank({ image, description }, candidates, async (id) => {
@@ -405,16 +405,34 @@ const rowOf = (h: VectorHit): NearRow => ({
  * truth; rows may briefly lag an update). Rows of an add that never committed, or that lost a race
  * to a concurrent add of the same image, are never ranked.
  */
-async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filter: Filter): Promise<Map<string, { row: NearRow; item: Item }>> {
-  const items = await committedWrites(stores, rows.map((r) => imageKey(lib, r.item)));
+/**
+ * The committed image of each row, nearest first, for up to `need` images: items are read in
+ * distance order, a chunk at a time, so a search that answers 300 images reads about 300 items,
+ * not the thousand or more rows its vector search returned. A row whose write is not the image's
+ * committed one (an add in flight, a replaced image) or whose item fails the filter is skipped,
+ * and the next chunk is read until `need` images are served or the rows run out.
+ */
+async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filter: Filter, need = Infinity): Promise<Map<string, { row: NearRow; item: Item }>> {
   const served = new Map<string, { row: NearRow; item: Item }>();
-  for (const row of rows) {
-    const item = items.get(keyString(imageKey(lib, row.item)));
-    if (!item || String(item.writeId ?? '') !== row.write || !itemMatches(filter, item) || served.has(row.item)) continue;
-    served.set(row.item, { row, item });
+  const order = [...new Set(rows.map((r) => r.item))];
+  for (let from = 0; from < order.length && served.size < need; ) {
+    const size = Number.isFinite(need) ? Math.max(JOIN_CHUNK, need - served.size) : order.length;
+    const chunk = new Set(order.slice(from, from + size));
+    from += chunk.size;
+    const items = await committedWrites(stores, [...chunk].map((id) => imageKey(lib, id)));
+    for (const row of rows) {
+      if (!chunk.has(row.item) || served.has(row.item)) continue;
+      const item = items.get(keyString(imageKey(lib, row.item)));
+      if (!item || String(item.writeId ?? '') !== row.write || !itemMatches(filter, item)) continue;
+      served.set(row.item, { row, item });
+    }
   }
-  return served;
+  // Nearest first, whatever chunk an image came from.
+  return new Map([...served.entries()].sort((a, b) => a[1].row.distance - b[1].row.distance));
 }
+
+/** Fewest items read at a time when joining rows to their committed images. */
+const JOIN_CHUNK = 100;
 
 /**
  * Nearest rows for every query vector, best distance per (image, write) first. An image stored

@@ -178,6 +178,34 @@ describe('result window and ANN index', () => {
     expect(r.result).toEqual(top.result.slice(900, 1000));
   });
 
+  it('reads about as many items as it answers, not every row the vector search returned', async () => {
+    // A wide candidate pool (the real similar engine asks 1,000 rows per view): 1,000 rows come back.
+    const wide = { ...engine, candidatePool: 1000 };
+    const read: number[] = [];
+    const counting: Stores = { ...env.stores, metadata: { ...env.stores.metadata, batchGet: async (k) => (read.push(k.length), env.stores.metadata.batchGet(k)) } };
+    const image = await decoded(9);
+    const r = await searchImages(counting, wide, lib, { image, filter: { tags: [], logic: 'and' }, window: { start: 0, end: 300 } });
+    expect(r.result_num).toBe(300);
+    expect(read.reduce((a, b) => a + b, 0)).toBe(301);
+    expect(r.result).toEqual((await search({ start: 0, end: 300 })).result);
+  });
+
+  it('reads on, nearest first, past images whose add is not committed', async () => {
+    const image = await decoded(9);
+    const all = await search({ start: 0, end: 1000 });
+    // The 150 nearest images have no committed item yet (their adds are in flight).
+    const pending = new Set(all.result.slice(0, 150).map((x) => x.cont_sign));
+    const hiding: Stores = {
+      ...env.stores,
+      metadata: { ...env.stores.metadata, batchGet: async (k) => (await env.stores.metadata.batchGet(k)).filter((it) => !pending.has(String(it.contSign))) },
+    };
+    // The rows past the first 301 images come from the same vector search (a 1,000-row pool).
+    const r = await searchImages(hiding, { ...engine, candidatePool: 1000 }, lib, { image, filter: { tags: [], logic: 'and' }, window: { start: 0, end: 300 } });
+    expect(r.result_num).toBe(300);
+    expect(r.has_more).toBe(true);
+    expect(r.result).toEqual(all.result.slice(150, 450));
+  });
+
   it('fills a filtered page from inside the vector query', async () => {
     const r = await search({ start: 0, end: 500 }, [4]);
     expect(r.result_num).toBe(500);
