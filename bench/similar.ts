@@ -32,6 +32,7 @@ import { catalogue, cleanQuery, seedOf, shopperPhoto } from '../test/support/sho
 import { decode } from '../test/support/search-harness';
 import type { DecodedImage } from '../lib/images';
 import type { Candidate, Description } from '../lib/search/engine';
+import { decodeProfile, encodeProfile } from '../lib/search/images';
 
 const LIMIT = Number(process.env.BENCH_SIMILAR_LIMIT ?? 0);
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -39,12 +40,14 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
-type Method = 'hist' | 'today' | 'engine' | 'verified';
+type Method = 'hist' | 'today' | 'engine' | 'checked' | 'verified';
+type Ranked = 'checked' | 'verified';
 const METHODS: Array<[Method, string]> = [
   ['hist', 'baseline: colour histogram of the whole picture'],
   ['today', 'baseline: the engine before issue 12 (MobileNetV2 average-pooled, whole picture)'],
   ['engine', 'subject views only (detector box and foreground box, GeM-pooled MobileNetV2; the engine before the same-item check)'],
-  ['verified', 'shipped similar / product engine: the subject views, then the same-item check on the 30 nearest (500 keypoints, 12 inliers)'],
+  ['checked', 'the subject views, then the same-item check on the 30 nearest (500 keypoints, 12 inliers); the engine before the class profile'],
+  ['verified', 'shipped similar / product engine: as above, ranked by 0.8 × embedding cosine + 0.2 × class-profile cosine (CenterNet class heatmap over the subject)'],
 ];
 
 interface Vectors {
@@ -125,8 +128,11 @@ async function main() {
     subjectRows.push(`| ${side} | ${(iouSum / stamps.length).toFixed(2)} | ${pct(iouHalf / stamps.length)} |`);
     // The engine's own rank over every stored item (distance = 1 - best cosine, as the vector search
     // gives), with the stored sidecars: what the API answers, without the stores.
-    const verifiedOrder = async (q: Vectors): Promise<number[]> => {
-      const candidates: Candidate[] = stored.map((s, j) => ({ id: String(j), distance: 1 - score(q.engine, s.engine), part: 'detected' }));
+    const verifiedOrder = async (q: Vectors, withProfile: boolean): Promise<number[]> => {
+      const candidates: Candidate[] = stored.map((s, j) => {
+        const profile = withProfile && s.description.profile ? decodeProfile(encodeProfile(s.description.profile)) : undefined;
+        return { id: String(j), distance: 1 - score(q.engine, s.engine), part: 'detected', ...(profile ? { profile } : {}) };
+      });
       const t0 = performance.now();
       const matches = await engine.rank({ image: q.image, description: q.description }, candidates, async (id) => stored[Number(id)].description.sidecar ?? null);
       rankTimes.push(performance.now() - t0);
@@ -137,9 +143,9 @@ async function main() {
       let hits = 0;
       for (let i = 0; i < queries.length; i++) {
         const ranked =
-          m === 'verified'
-            ? (await verifiedOrder(queries[i])).map((j) => ({ j }))
-            : stored.map((s, j) => ({ j, s: score(queries[i][m as Exclude<Method, 'verified'>], s[m as Exclude<Method, 'verified'>]) })).sort((a, b) => b.s - a.s);
+          m === 'verified' || m === 'checked'
+            ? (await verifiedOrder(queries[i], m === 'verified')).map((j) => ({ j }))
+            : stored.map((s, j) => ({ j, s: score(queries[i][m as Exclude<Method, Ranked>], s[m as Exclude<Method, Ranked>]) })).sort((a, b) => b.s - a.s);
         if (ranked[0].j === i) first++;
         hits += ranked.filter((x) => x.j !== i).slice(0, 5).filter((x) => stamps[x.j].group === stamps[i].group).length;
       }

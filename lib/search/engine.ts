@@ -24,6 +24,11 @@ export interface Description {
    * addition to the answers (`subject` per result, `query_subject` for the query).
    */
   subject?: { left: number; top: number; width: number; height: number };
+  /**
+   * The subject's class profile (similar, product: the detector's 80 COCO class scores averaged
+   * over the subject box), stored with the item and handed back in its candidates.
+   */
+  profile?: number[];
 }
 
 export interface Candidate {
@@ -33,6 +38,8 @@ export interface Candidate {
   distance: number;
   /** Which stored part matched best. */
   part: string;
+  /** The stored image's class profile, when its engine stores one (Description.profile). */
+  profile?: ArrayLike<number>;
 }
 
 /**

@@ -79,6 +79,21 @@ export interface SearchResult {
   query_subject?: SubjectBox;
 }
 
+/**
+ * A class profile as stored in an item: one byte per class (score × 255), base64 — 80 classes
+ * in 108 characters. Scores are in [0, 1]; the byte's rounding (±0.002) is far below what moves a ranking.
+ */
+export function encodeProfile(profile: number[]): string {
+  return Buffer.from(profile.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 255))).toString('base64');
+}
+
+/** The stored class profile, or undefined when the item has none (or a malformed one). */
+export function decodeProfile(v: unknown): Float32Array | undefined {
+  if (typeof v !== 'string' || v.length === 0) return undefined;
+  const bytes = Buffer.from(v, 'base64');
+  return bytes.length > 0 ? Float32Array.from(bytes, (b) => b / 255) : undefined;
+}
+
 /** A stored subject box, if the item holds a well-formed one. */
 function subjectOf(v: unknown): SubjectBox | undefined {
   if (!v || typeof v !== 'object') return undefined;
@@ -272,6 +287,7 @@ export function addRecord(
     ...(sidecarKey ? { sidecarKey } : {}),
     thumbnailKey,
     ...(a.description.subject ? { subject: subjectOf(a.description.subject) } : {}),
+    ...(a.description.profile?.length ? { profile: encodeProfile(a.description.profile) } : {}),
     parts: rows.map((r) => r.part as string),
     format: a.image.format,
     width: a.image.width,
@@ -342,7 +358,10 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1);
   if (rows.length === 0) return empty;
   const byImage = await committedRows(stores, lib, rows, filter, window.end + 1);
-  const candidates = [...byImage.values()].map(({ row }): Candidate => ({ id: row.item, distance: row.distance, part: row.part }));
+  const candidates = [...byImage.values()].map(({ row, item }): Candidate => {
+    const profile = decodeProfile(item.profile);
+    return { id: row.item, distance: row.distance, part: row.part, ...(profile ? { profile } : {}) };
+  });
   if (candidates.length === 0) return empty;
   const matches = await engine.rank({ image, description }, candidates, async (id) => {
     const key = byImage.get(id)?.item.sidecarKey;

@@ -6,6 +6,7 @@
  */
 import { intakeImage, type DecodedImage } from '../../lib/images';
 import { WHOLE_IMAGE, type Candidate, type Description, type Match, type SearchEngine } from '../../lib/search/engine';
+import { decodeProfile, encodeProfile } from '../../lib/search/images';
 
 const LIMITS = { formats: ['jpeg', 'png', 'bmp'] as Array<'jpeg' | 'png' | 'bmp'>, maxBytes: 50 * 1024 * 1024 };
 
@@ -32,6 +33,7 @@ interface Row {
 export class MemoryLibrary {
   private rows: Row[] = [];
   private sidecars = new Map<string, Buffer>();
+  private profiles = new Map<string, Float32Array>();
 
   constructor(readonly engine: SearchEngine) {}
 
@@ -46,6 +48,10 @@ export class MemoryLibrary {
       this.rows.push({ id, part: v.part, vector: Float32Array.from(v.vector) });
     }
     this.sidecars.set(id, d.sidecar ?? Buffer.alloc(0));
+    // As the API does: the profile round-trips through the item's stored form.
+    const profile = d.profile?.length ? decodeProfile(encodeProfile(d.profile)) : undefined;
+    if (profile) this.profiles.set(id, profile);
+    else this.profiles.delete(id);
   }
 
   /** Cosine nearest neighbours per query vector, merged to the best distance per item. */
@@ -70,7 +76,9 @@ export class MemoryLibrary {
         if (!b || h.distance < b.distance) best.set(h.id, h);
       }
     }
-    return [...best.values()].sort((a, b) => a.distance - b.distance);
+    return [...best.values()]
+      .map((c) => (this.profiles.has(c.id) ? { ...c, profile: this.profiles.get(c.id) } : c))
+      .sort((a, b) => a.distance - b.distance);
   }
 
   /** The exact path (as the API runs it): hits within the probe's distance among its part's rows, or null. */

@@ -14,12 +14,12 @@
  * The embedder comes from IRIS_EMBEDDER (lib/vision/embedder.ts); similar and product use
  * IRIS_SIMILAR_EMBEDDER when set, else SIMILAR_EMBEDDER. IRIS_SUBJECTS=off makes them embed the
  * whole picture only (the engine before subjects, e.g. for a comparison); IRIS_SAME_ITEM=off
- * turns the same-item check off.
+ * turns the same-item check off, IRIS_CLASS_PROFILE=off the class profile's part in the ranking.
  */
 import { getEmbedder } from '../../vision/embedder';
 import { centerNet } from '../../vision/detector';
 import type { LibraryKind, SearchEngine } from '../engine';
-import { EmbeddingEngine, SAME_ITEM } from './embedding';
+import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM } from './embedding';
 import { MaterielEngine } from './materiel';
 import { SameImageEngine, PICTURE_BOOK, SAME_HQ } from './same-image';
 
@@ -35,6 +35,7 @@ async function build(kind: LibraryKind): Promise<SearchEngine> {
       subjects: process.env.IRIS_SUBJECTS !== 'off',
       detector: centerNet,
       ...(process.env.IRIS_SAME_ITEM === 'off' ? {} : { sameItem: SAME_ITEM }),
+      ...(process.env.IRIS_CLASS_PROFILE === 'off' ? {} : { classProfile: CLASS_PROFILE }),
     });
   }
   const embedder = await getEmbedder();

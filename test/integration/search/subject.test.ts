@@ -12,7 +12,13 @@ import { main as createLibraryHandler } from '../../../functions/search/create-l
 import { KIND_PATHS } from '../../../lib/search/contract';
 import type { LibraryKind } from '../../../lib/search/engine';
 import { SAME_ITEM_SCORE } from '../../../lib/search/engines/embedding';
-import { setEngineProvider } from '../../../lib/search/provider';
+import { setEngineProvider, engineFor } from '../../../lib/search/provider';
+import { decodeProfile } from '../../../lib/search/images';
+import { getLibrary } from '../../../lib/search/library';
+import { imageIdOf } from '../../../lib/search/params';
+import { libraryKeys } from '../../../lib/store/keys';
+import { intakeImage } from '../../../lib/images';
+import { imageLimits } from '../../../lib/search/contract';
 import { iou, type Rect } from '../../../lib/vision/subject';
 import { call } from '../../support/http';
 import { photo, requirePhotos } from '../../support/photos';
@@ -78,6 +84,14 @@ describe.each(['similar', 'product'] as const)('%s: subject boxes', (kind) => {
       expect(body.cont_sign).toBeTruthy();
       signs[body.cont_sign] = name;
     }
+    // Each item holds its subject's class profile (80 bytes), the one its engine describes.
+    const lib = await getLibrary(env.stores.metadata, project.projectId, kind);
+    const first = Object.keys(signs)[0];
+    const item = await env.stores.metadata.get(libraryKeys.image(project.projectId, kind, lib.generation, imageIdOf(first)));
+    const stored = decodeProfile(item?.profile)!;
+    expect(stored).toHaveLength(80);
+    const described = (await (await engineFor(kind)).describe(await intakeImage(await catalogue(signs[first]), imageLimits(kind, 'add')))).profile!;
+    stored.forEach((v, k) => expect(Math.abs(v - described[k])).toBeLessThanOrEqual(0.5 / 255 + 1e-6));
     // The shopper's photo: the garden disc, smaller, on a wood-grain photograph of 800 x 540.
     const query = await sharp(photo('wood').path)
       .resize(800, 540, { fit: 'cover' })

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine, SIMILAR_EMBEDDER } from '../../../lib/search/engines';
-import { EmbeddingEngine, SAME_ITEM_SCORE, SIDECAR_BATCH } from '../../../lib/search/engines/embedding';
+import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM_SCORE, SIDECAR_BATCH, profileCosine } from '../../../lib/search/engines/embedding';
 import { centerNet } from '../../../lib/vision/detector';
 import { decodeFeatures, featureCount } from '../../../lib/vision/local-features';
 import { getEmbedder } from '../../../lib/vision/embedder';
@@ -180,11 +180,49 @@ describe('same-item check (similar, product)', () => {
 
   it('ranks by embedding alone, scaled below the same-item scores, when no sidecar can be read', async () => {
     const query = await lib.prepareQuery(await inScene('garden', 'picos-de-europa'));
-    const plain = await new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet }).rank(query, query.candidates);
+    const plain = await new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet, classProfile: CLASS_PROFILE }).rank(query, query.candidates);
     for (const load of [async () => null, async () => Buffer.from('damaged sidecar'), async () => Promise.reject(new Error('S3 down'))]) {
       const ranked = await engine.rank(query, query.candidates, load);
       expect(ranked.map((m) => m.id)).toEqual(plain.map((m) => m.id));
       ranked.forEach((m, i) => expect(m.score).toBeCloseTo(SAME_ITEM_SCORE * plain[i].score, 6));
     }
+  });
+});
+
+describe('class profile (similar, product)', () => {
+  let engine: EmbeddingEngine;
+  beforeAll(async () => {
+    engine = (await getEngine('similar')) as EmbeddingEngine;
+  });
+
+  it('describes the subject by 80 COCO class scores, from the detector pass that found it', async () => {
+    const d = await engine.describe(await decode(copies.get('people-2')!));
+    expect(d.profile).toHaveLength(80);
+    for (const v of d.profile!) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(1);
+    // A photograph of a person: COCO class 0 (person) is the strongest.
+    expect(d.profile!.indexOf(Math.max(...d.profile!))).toBe(0);
+    // Its blend weight in the ranking is the profiles' cosine: 1 for the same profile.
+    expect(profileCosine(d.profile!, d.profile!)).toBeCloseTo(1, 6);
+  });
+
+  it('blends the profiles into the ranking: at equal distance the item of the same kind comes first', async () => {
+    const image = await decode(copies.get('people-4')!);
+    const description = await engine.describeQuery(image);
+    const qp = description.profile!;
+    const other = qp.map((_, k) => (k === 79 ? 1 : 0));
+    const candidates = [
+      { id: 'unlike', distance: 0.3, part: 'detected', profile: other },
+      { id: 'alike', distance: 0.3, part: 'detected', profile: qp },
+      { id: 'old', distance: 0.3, part: 'detected' },
+    ];
+    const ranked = await engine.rank({ image, description }, candidates);
+    expect(ranked.map((m) => m.id)).toEqual(['alike', 'old', 'unlike']);
+    const w = CLASS_PROFILE.weight;
+    expect(ranked[0].score).toBeCloseTo(SAME_ITEM_SCORE * ((1 - w) * 0.7 + w), 6);
+    // An image stored before profiles keeps its embedding score.
+    expect(ranked[1].score).toBeCloseTo(SAME_ITEM_SCORE * 0.7, 6);
+    // A query without a profile ranks by the embedding alone.
+    const plain = await engine.rank({ image, description: { ...description, profile: undefined } }, candidates);
+    for (const m of plain) expect(m.score).toBeCloseTo(SAME_ITEM_SCORE * 0.7, 6);
   });
 });
