@@ -172,14 +172,14 @@ async function main() {
     '',
     `Data: Tux Paint's cut-out stamps (Debian \`${STAMPS_PACKAGE}\`), the groups of at least 15 stamps (test/support/stamps.ts \`labelledStamps\`), ` +
       `category = \`group\` (e.g. \`animals/birds\`, \`food/fruit\`), on that file's fixed split: tuning ${counts.tuning}, held-out ${counts['held-out']}. ` +
-      'Every choice (subject finding, pooling, views, thresholds) was made on the tuning side (bench/similar-explore.ts); held-out was run only for this table. ' +
+      'Every choice (subject finding, pooling, views, thresholds, the class-profile weight) was made on the tuning side (bench/similar-explore.ts, bench/similar-verify.ts, the probe of "The class profile" above); held-out was run only for this table. ' +
       'Each side is its own library: every stamp added clean (flattened on white, JPEG q90), then queried "as a shopper would photograph it" ' +
       '(pasted at 40–60 % of the frame\'s shorter side into a 640 × 480 frame, rotated 4–12°, onto a random window of one of ' +
       `${backgrounds.length} wallpaper photographs of test/support/photos.ts — or one time in four a flat colour —, a third of them shifted so 15–30 % ` +
       'of the object is cut off; JPEG q85) and clean (80 % size, JPEG q80). "Same first": the query\'s own stamp ranks first; ' +
       'p@5: category precision of the top 5 among the other items (the query\'s own stamp removed). Measured in-process: each method\'s vectors ' +
       'ranked by the best cosine over view pairs, which is what the API\'s vector search gives, and for the shipped engine that ranking passed ' +
-      'through the engine\'s own `rank` with the stored keypoint sidecars (the same-item check); the product engine is the same engine as ' +
+      'through the engine\'s own `rank` with the stored keypoint sidecars (the same-item check) and, for the shipped row, the stored class profiles; the product engine is the same engine as ' +
       'similar (it adds class-id filters only).',
     '',
     '| side | method | in context: same first | in context: p@5 | clean: same first | clean: p@5 |',
