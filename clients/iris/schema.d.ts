@@ -1465,6 +1465,7 @@ export interface operations {
                     image?: string;
                     pn?: string | number;
                     rn?: string | number;
+                    subject?: string | number;
                     tag_logic?: string | number;
                     tags?: string | number;
                     url?: string;
@@ -1627,6 +1628,7 @@ export interface operations {
                     image?: string;
                     pn?: string | number;
                     rn?: string | number;
+                    subject?: string | number;
                     tag_logic?: string | number;
                     tags?: string | number;
                     url?: string;
@@ -1789,6 +1791,7 @@ export interface operations {
                     image?: string;
                     pn?: string | number;
                     rn?: string | number;
+                    subject?: string | number;
                     tag_logic?: string | number;
                     tags?: string | number;
                     url?: string;
@@ -1951,6 +1954,7 @@ export interface operations {
                     image?: string;
                     pn?: string | number;
                     rn?: string | number;
+                    subject?: string | number;
                     tag_logic?: string | number;
                     tags?: string | number;
                     url?: string;
@@ -2113,6 +2117,7 @@ export interface operations {
                     image?: string;
                     pn?: string | number;
                     rn?: string | number;
+                    subject?: string | number;
                     tag_logic?: string | number;
                     tags?: string | number;
                     url?: string;

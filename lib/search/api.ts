@@ -9,7 +9,7 @@ import { imageSource, type Operation } from './contract';
 import type { LibraryKind, SearchEngine } from './engine';
 import { addImage, deleteImages, locate, requireImage, searchImages, updateImage, type Labels } from './images';
 import { getLibrary } from './library';
-import { checkBrief, checkUrl, parseClassId, parseContSign, parseContSignList, parseTagLogic, parseTags, parseWindow } from './params';
+import { checkBrief, checkUrl, parseClassId, parseContSign, parseContSignList, parseTagLogic, parseSubject, parseTags, parseWindow } from './params';
 import type { AddInput, DeleteInput, SearchInput, UpdateInput } from './schema';
 
 /** Product libraries label images with class_id1 / class_id2; the others with tags. */
@@ -41,8 +41,12 @@ export async function searchOperation(stores: Stores, engine: SearchEngine, proj
   const window = parseWindow(input.pn, input.rn);
   checkSource(input);
   const lib = await getLibrary(stores.metadata, projectId, kind);
+  if (input.subject !== undefined && input.subject.trim() !== '' && !engine.acceptsSubject) {
+    throw new IrisError('BAD_PARAM', `param subject invalid: only similar and product libraries search for a given subject`, { field: 'subject' });
+  }
   const image = requireImage(await loadImage(input, kind, 'search'));
-  return searchImages(stores, engine, lib, { image, filter, window });
+  const subject = parseSubject(input.subject, image.width, image.height);
+  return searchImages(stores, engine, lib, { image, filter, window, ...(subject ? { subject } : {}) });
 }
 
 export async function updateOperation(stores: Stores, projectId: string, kind: LibraryKind, input: UpdateInput) {

@@ -31,6 +31,12 @@ export interface Description {
   profile?: number[];
 }
 
+/** What the caller says about a query (Iris additions to the search parameters). */
+export interface QueryHint {
+  /** The subject to search for, in the query's pixels (similar, product), instead of the one the engine finds. */
+  subject?: { left: number; top: number; width: number; height: number };
+}
+
 export interface Candidate {
   /** Item id (the cont_sign-derived id of a stored image). */
   id: string;
@@ -81,7 +87,9 @@ export interface SearchEngine {
   /** Describe an image being added to a library. */
   describe(image: DecodedImage): Promise<Description>;
   /** Describe a query image (may differ from `describe`, e.g. fewer parts). */
-  describeQuery(image: DecodedImage): Promise<Description>;
+  describeQuery(image: DecodedImage, hint?: QueryHint): Promise<Description>;
+  /** Whether describeQuery takes a caller's subject box (QueryHint.subject). */
+  readonly acceptsSubject?: boolean;
   /**
    * Scores candidates for a query, best first. An engine with a match threshold (same-image)
    * drops candidates that are not the same picture; a ranking engine (similar) keeps them all.

@@ -322,6 +322,8 @@ export interface SearchRequest {
   image: DecodedImage;
   filter: Filter;
   window: Window;
+  /** A subject the caller chose (similar, product), in the query's pixels. */
+  subject?: { left: number; top: number; width: number; height: number };
 }
 
 export async function searchImages(stores: Stores, engine: SearchEngine, lib: Library, req: SearchRequest): Promise<SearchResult> {
@@ -351,7 +353,7 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
     }
   }
 
-  const description = await engine.describeQuery(image);
+  const description = await engine.describeQuery(image, req.subject ? { subject: req.subject } : undefined);
   const querySubject = subjectOf(description.subject);
   if (querySubject) empty = { ...empty, query_subject: querySubject };
   if (description.vectors.length === 0) return empty;

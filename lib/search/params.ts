@@ -128,3 +128,25 @@ export function contSignOf(pixels: { data: Buffer; width: number; height: number
 
 /** Storage id of an image (object keys, vector rows, DynamoDB sort key) from its cont_sign. */
 export const imageIdOf = (contSign: string): string => contSign.replace(',', '_');
+
+/** Least side (px) of a caller's subject box after clipping to the image. */
+export const MIN_SUBJECT_SIDE = 8;
+
+/**
+ * `subject` (Iris addition, similar and product search): the box to search for, "left,top,width,height"
+ * in the query's pixels (after EXIF orientation) — the form `query_subject` is answered in. Clipped to
+ * the image; a box that leaves less than MIN_SUBJECT_SIDE px on a side is refused.
+ */
+export function parseSubject(value: string | undefined, width: number, height: number): { left: number; top: number; width: number; height: number } | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parts = value.split(',').map((p) => p.trim());
+  const bad = (why: string) => new IrisError('BAD_PARAM', `param subject invalid: ${why}`, { field: 'subject' });
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,6}$/.test(p))) throw bad('give left,top,width,height as four non-negative integers (pixels)');
+  const [left, top, w, h] = parts.map(Number);
+  const right = Math.min(width, left + w);
+  const bottom = Math.min(height, top + h);
+  if (right - left < MIN_SUBJECT_SIDE || bottom - top < MIN_SUBJECT_SIDE) {
+    throw bad(`the box must cover at least ${MIN_SUBJECT_SIDE} x ${MIN_SUBJECT_SIDE} pixels of the ${width} x ${height} image`);
+  }
+  return { left, top, width: right - left, height: bottom - top };
+}

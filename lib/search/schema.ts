@@ -40,6 +40,8 @@ export const searchSchema = z.object({
   class_id2: optionalText,
   pn: optionalText,
   rn: optionalText,
+  /** Iris addition (similar, product): "left,top,width,height" of the subject to search for. */
+  subject: optionalText,
 });
 
 export const updateSchema = z.object({

@@ -29,7 +29,7 @@ import { decodeFeatures, encodeFeatures, fitSimilarity, matchFeatures, orbFeatur
 import { cropRgb, resizeRgb, toGrey, type Rect } from '../../vision/pixels';
 import { findSubject, scaleRect, squareAround, type BoxDetector } from '../../vision/subject';
 import { classProfile, type ClassMap, type Detector } from '../../vision/detector';
-import type { Candidate, Description, LibraryKind, Match, SearchEngine } from '../engine';
+import type { Candidate, Description, LibraryKind, Match, QueryHint, SearchEngine } from '../engine';
 
 export const similarityScore = (distance: number): number => Math.min(1, Math.max(0, 1 - distance));
 
@@ -149,6 +149,11 @@ export class EmbeddingEngine implements SearchEngine {
   readonly candidatePool = 100;
   readonly dimension: number;
 
+  /** A caller's subject box replaces the found one (only where subjects are described at all). */
+  get acceptsSubject(): boolean {
+    return this.options.subjects;
+  }
+
   constructor(
     readonly kind: LibraryKind,
     private readonly embedder: Embedder,
@@ -157,7 +162,8 @@ export class EmbeddingEngine implements SearchEngine {
     this.dimension = embedder.dimension;
   }
 
-  private async views(image: DecodedImage): Promise<Description> {
+  /** The views of a picture; `given` (image pixels) is a subject the caller chose instead of the one found. */
+  private async views(image: DecodedImage, given?: Rect): Promise<Description> {
     if (!this.options.subjects) {
       return { vectors: [{ part: 'full', vector: Array.from(await embedWhole(this.embedder, image)) }] };
     }
@@ -177,15 +183,27 @@ export class EmbeddingEngine implements SearchEngine {
           },
         }
       : loaded;
-    const subject = await findSubject(work, detector);
     const view = (r: Rect) => resizeRgb(cropRgb(work, squareAround(r, work.width, work.height, SUBJECT_MARGIN)), s, s, 'fill');
-    const [detected, foreground] = await this.embedder.embedBatch([await view(subject.detected), await view(subject.foreground)]);
+    let subject: { box: Rect; detected: Rect; foreground: Rect };
+    let detected: Float32Array;
+    let foreground: Float32Array;
+    if (given) {
+      // The caller's box is both views (embedded once); the detector runs only for the class profile.
+      const box = scaleRect(given, work.width / image.width, work.height / image.height);
+      if (detector) await detector.detect(work);
+      subject = { box, detected: box, foreground: box };
+      [detected] = await this.embedder.embedBatch([await view(box)]);
+      foreground = detected;
+    } else {
+      subject = await findSubject(work, detector);
+      [detected, foreground] = await this.embedder.embedBatch([await view(subject.detected), await view(subject.foreground)]);
+    }
     return {
       vectors: [
         { part: 'detected', vector: Array.from(detected) },
         { part: 'foreground', vector: Array.from(foreground) },
       ],
-      subject: scaleRect(subject.box, image.width / work.width, image.height / work.height),
+      subject: given ?? scaleRect(subject.box, image.width / work.width, image.height / work.height),
       ...(classes ? { profile: Array.from(classProfile(classes, subject.box, work.width, work.height), (v) => Math.round(v * 1e4) / 1e4) } : {}),
     };
   }
@@ -204,11 +222,12 @@ export class EmbeddingEngine implements SearchEngine {
    * side so that a small subject keeps its detail. A candidate's inliers are the better of the
    * two fits, so a subject box in the wrong place (a small thing in a corner) costs nothing.
    */
-  async describeQuery(image: DecodedImage): Promise<Description> {
+  async describeQuery(image: DecodedImage, hint: QueryHint = {}): Promise<Description> {
     const check = this.options.sameItem;
     // Without the check a query is described as an added image is (a subclass's own describe too).
-    if (!check) return this.describe(image);
-    const d = await this.views(image);
+    if (!check && !hint.subject) return this.describe(image);
+    const d = await this.views(image, hint.subject);
+    if (!check) return d;
     const whole = await wholeKeypoints(image, check);
     if (!d.subject) return { ...d, sidecar: encodeFeatures(whole) };
     const big = await image.rgb({ width: 2 * check.side, height: 2 * check.side, fit: 'inside' });

@@ -113,4 +113,46 @@ describe.each(['similar', 'product'] as const)('%s: subject boxes', (kind) => {
       expect(Object.keys(r.subject).sort()).toEqual(['height', 'left', 'top', 'width']);
     }
   }, 180_000);
+
+  it('searches for a subject the caller names (Iris addition): that box is the query subject, echoed back', async () => {
+    // The same shopper's photo, with the disc named by its box; the library holds the catalogue pictures added above.
+    const query = await sharp(photo('wood').path)
+      .resize(800, 540, { fit: 'cover' })
+      .composite([{ input: await product('garden', 220), left: QUERY_BOX.left, top: QUERY_BOX.top }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const box = `${QUERY_BOX.left},${QUERY_BOX.top},${QUERY_BOX.width},${QUERY_BOX.height}`;
+    const found = await baidu(kind, 'search', { image: b64(query), subject: box });
+    expect(found.query_subject).toEqual(QUERY_BOX);
+    expect(found.result[0].brief).toBe('garden');
+    expect(found.result[0].score).toBeGreaterThanOrEqual(SAME_ITEM_SCORE);
+    // A box running past the image is clipped to it.
+    const clipped = await baidu(kind, 'search', { image: b64(query), subject: '700,400,500,500' });
+    expect(clipped.query_subject).toEqual({ left: 700, top: 400, width: 100, height: 140 });
+    for (const [bad, why] of [
+      ['420,160,220', /four non-negative integers/],
+      ['-1,0,10,10', /four non-negative integers/],
+      ['a,b,c,d', /four non-negative integers/],
+      ['795,0,100,100', /at least 8 x 8 pixels of the 800 x 540 image/],
+      ['0,0,0,0', /at least 8 x 8/],
+    ] as const) {
+      const r = await baidu(kind, 'search', { image: b64(query), subject: bad });
+      expect([r.error_code, r.error_msg]).toEqual([216100, expect.stringMatching(why)]);
+    }
+  }, 180_000);
+});
+
+describe('subject on a library that does not take one', () => {
+  it('answers 216100 on a same-image search', async () => {
+    const made = await call(createLibraryHandler, {
+      method: 'POST',
+      path: `/v1/${project.projectId}/image-libraries`,
+      pathParameters: { project_id: project.projectId },
+      headers: { 'x-auth-token': project.token },
+      json: { kind: 'same_hq' },
+    });
+    expect(made.status).toBe(201);
+    const r = await baidu('same_hq', 'search', { image: b64(await catalogue('garden')), subject: '0,0,100,100' });
+    expect([r.error_code, r.error_msg]).toEqual([216100, expect.stringMatching(/only similar and product/)]);
+  });
 });
