@@ -190,7 +190,7 @@ export class EmbeddingEngine implements SearchEngine {
     if (given) {
       // The caller's box is both views (embedded once); the detector runs only for the class profile.
       const box = scaleRect(given, work.width / image.width, work.height / image.height);
-      if (detector) await detector.detect(work);
+      if (withClasses) classes = (await withClasses(work)).classes;
       subject = { box, detected: box, foreground: box };
       [detected] = await this.embedder.embedBatch([await view(box)]);
       foreground = detected;

@@ -205,6 +205,20 @@ describe('class profile (similar, product)', () => {
     expect(profileCosine(d.profile!, d.profile!)).toBeCloseTo(1, 6);
   });
 
+  it('describes a subject the caller names: its box, one embedding for both views, its class profile', async () => {
+    const image = await decode(copies.get('people-2')!);
+    const box = { left: 10, top: 20, width: Math.round(image.width / 2), height: Math.round(image.height / 2) };
+    const d = await engine.describeQuery(image, { subject: box });
+    expect(d.subject).toEqual(box);
+    expect(d.vectors.map((v) => v.part)).toEqual(['detected', 'foreground']);
+    expect(d.vectors[1].vector).toEqual(d.vectors[0].vector);
+    expect(d.profile).toHaveLength(80);
+    // Another box of the same picture is another query.
+    const other = await engine.describeQuery(image, { subject: { ...box, left: image.width - box.width } });
+    expect(other.vectors[0].vector).not.toEqual(d.vectors[0].vector);
+    expect(other.profile).not.toEqual(d.profile);
+  });
+
   it('blends the profiles into the ranking: at equal distance the item of the same kind comes first', async () => {
     const image = await decode(copies.get('people-4')!);
     const description = await engine.describeQuery(image);
