@@ -171,26 +171,18 @@ export class EmbeddingEngine implements SearchEngine {
     const raw = await image.rgb({ width: SUBJECT_WORK_SIDE, height: SUBJECT_WORK_SIDE, fit: 'inside' });
     const work: RgbImage = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength), width: raw.width, height: raw.height };
     const loaded = this.options.detector ? await this.options.detector() : undefined;
-    // With the class profile, the detector's one pass also gives its class heatmap.
-    let classes: ClassMap | undefined;
-    const withClasses = this.options.classProfile && loaded?.detectWithClasses ? loaded.detectWithClasses.bind(loaded) : undefined;
-    const detector: BoxDetector | undefined = withClasses
-      ? {
-          detect: async (img) => {
-            const r = await withClasses(img);
-            classes = r.classes;
-            return r.detections;
-          },
-        }
-      : loaded;
+    // With the class profile, the detector's one pass also gives its class heatmap: run it first,
+    // and let findSubject read its detections.
+    const pass = this.options.classProfile && loaded?.detectWithClasses ? await loaded.detectWithClasses(work) : undefined;
+    const classes: ClassMap | undefined = pass?.classes;
+    const detector: BoxDetector | undefined = pass ? { detect: async () => pass.detections } : loaded;
     const view = (r: Rect) => resizeRgb(cropRgb(work, squareAround(r, work.width, work.height, SUBJECT_MARGIN)), s, s, 'fill');
     let subject: { box: Rect; detected: Rect; foreground: Rect };
     let detected: Float32Array;
     let foreground: Float32Array;
     if (given) {
-      // The caller's box is both views (embedded once); the detector runs only for the class profile.
+      // The caller's box is both views (embedded once); the detector served only the class profile.
       const box = scaleRect(given, work.width / image.width, work.height / image.height);
-      if (withClasses) classes = (await withClasses(work)).classes;
       subject = { box, detected: box, foreground: box };
       [detected] = await this.embedder.embedBatch([await view(box)]);
       foreground = detected;
