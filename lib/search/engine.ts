@@ -34,7 +34,7 @@ export interface Description {
 /** What the caller says about a query (Iris additions to the search parameters). */
 export interface QueryHint {
   /** The subject to search for, in the query's pixels (similar, product), instead of the one the engine finds. */
-  subject?: { left: number; top: number; width: number; height: number };
+  subject?: Description['subject'];
 }
 
 export interface Candidate {

@@ -23,7 +23,7 @@ import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorHit, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
-import { WHOLE_IMAGE, type Candidate, type Description, type Match, type Region, type SearchEngine } from './engine';
+import { WHOLE_IMAGE, type Candidate, type Description, type Match, type QueryHint, type Region, type SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
 
@@ -323,7 +323,7 @@ export interface SearchRequest {
   filter: Filter;
   window: Window;
   /** A subject the caller chose (similar, product), in the query's pixels. */
-  subject?: { left: number; top: number; width: number; height: number };
+  subject?: QueryHint['subject'];
 }
 
 export async function searchImages(stores: Stores, engine: SearchEngine, lib: Library, req: SearchRequest): Promise<SearchResult> {

@@ -1,6 +1,7 @@
 /** Parsing of the Baidu image-search parameters that the schemas leave as strings. */
 import { createHash } from 'node:crypto';
 import { IrisError } from '../errors';
+import type { Rect } from '../vision/pixels';
 import {
   CLASS_ID_MAX,
   CLASS_ID_MIN,
@@ -137,7 +138,7 @@ export const MIN_SUBJECT_SIDE = 8;
  * in the query's pixels (after EXIF orientation) — the form `query_subject` is answered in. Clipped to
  * the image; a box that leaves less than MIN_SUBJECT_SIDE px on a side is refused.
  */
-export function parseSubject(value: string | undefined, width: number, height: number): { left: number; top: number; width: number; height: number } | undefined {
+export function parseSubject(value: string | undefined, width: number, height: number): Rect | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const parts = value.split(',').map((p) => p.trim());
   const bad = (why: string) => new IrisError('BAD_PARAM', `param subject invalid: ${why}`, { field: 'subject' });
