@@ -23,7 +23,7 @@
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getEngine } from '../lib/search/engines';
-import { SAME_HQ, SAME_THRESHOLD, SameImageEngine as SameImageEngineClass, type SameImageEngine } from '../lib/search/engines/same-image';
+import { HASH_PART, SAME_HQ, SAME_THRESHOLD, SameImageEngine as SameImageEngineClass, WORDS_PART, type SameImageEngine } from '../lib/search/engines/same-image';
 import { getEmbedder } from '../lib/vision/embedder';
 import { hamming64 } from '../lib/vision/phash';
 import { availableGraphics } from '../test/support/photos';
@@ -106,7 +106,7 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
     const ranks = new Map<EditName, number[]>();
     for (const job of jobs) {
       const prepared = await lib.prepareQuery(await edit(job.source, job.e, job.variant, fillersFor(job.name, job.variant)));
-      const order = [...new Map(prepared.candidates.filter((c) => c.part !== 'phash').map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
+      const order = [...new Map(prepared.candidates.filter((c) => c.part !== HASH_PART && c.part !== WORDS_PART).map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
       ranks.set(job.e, [...(ranks.get(job.e) ?? []), order.findIndex((c) => c.id === job.truth)]);
     }
     for (const [e, r] of ranks) console.log(`${e}: ranks ${[...r].sort((a, b) => a - b).join(' ')}`);
@@ -145,7 +145,7 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
     const prepared = await lib.prepareQuery(q);
     const all = await engine.verifyAll(prepared, prepared.candidates, prepared.sidecar);
     const msFull = performance.now() - t1 + msProbe;
-    const order = [...new Map(prepared.candidates.filter((c) => c.part !== 'phash').map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
+    const order = [...new Map(prepared.candidates.filter((c) => c.part !== HASH_PART && c.part !== WORDS_PART).map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
     const candidateRank = order.findIndex((c) => c.id === job.truth);
     const sTruth = all.find((m) => m.id === job.truth)?.score ?? 0;
     const sWrong = all.find((m) => m.id !== job.truth)?.score ?? 0;

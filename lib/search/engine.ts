@@ -29,6 +29,19 @@ export interface Description {
    * over the subject box), stored with the item and handed back in its candidates.
    */
   profile?: number[];
+  /**
+   * Query only: vectors searched among the stored rows of one part alone (same-image: bags of
+   * visual words against the stored images' bags), beside `vectors`. The `images` nearest stored
+   * images over all of them become candidates of that part, with their distance in that part's
+   * space; rows of that part never answer `vectors`.
+   */
+  partSearch?: PartSearch;
+}
+
+export interface PartSearch {
+  part: string;
+  vectors: number[][];
+  images: number;
 }
 
 /** What the caller says about a query (Iris additions to the search parameters). */
@@ -42,7 +55,10 @@ export interface Candidate {
   id: string;
   /** Best (smallest) distance over the item's vectors for any query vector. */
   distance: number;
-  /** Which stored part matched best. */
+  /**
+   * Which stored part matched best; a candidate found by the query's part search has that part
+   * (Description.partSearch) and its distance is in that part's space.
+   */
   part: string;
   /** The stored image's class profile, when its engine stores one (Description.profile). */
   profile?: ArrayLike<number>;

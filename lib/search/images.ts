@@ -23,7 +23,7 @@ import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorHit, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
-import { WHOLE_IMAGE, type Candidate, type Description, type Match, type QueryHint, type Region, type SearchEngine } from './engine';
+import { WHOLE_IMAGE, type Candidate, type Description, type Match, type PartSearch, type QueryHint, type Region, type SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
 
@@ -357,21 +357,30 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   const querySubject = subjectOf(description.subject);
   if (querySubject) empty = { ...empty, query_subject: querySubject };
   if (description.vectors.length === 0) return empty;
-  const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1);
-  if (rows.length === 0) return empty;
-  const byImage = await committedRows(stores, lib, rows, filter, window.end + 1);
-  const candidates = [...byImage.values()].map(({ row, item }): Candidate => {
+  const words = description.partSearch?.vectors.length ? description.partSearch : undefined;
+  const [rows, partRows] = await Promise.all([
+    nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1, words?.part),
+    words ? partNearest(table, engine, words, where) : Promise.resolve([]),
+  ]);
+  if (rows.length === 0 && partRows.length === 0) return empty;
+  const [byImage, byPart] = await Promise.all([
+    committedRows(stores, lib, rows, filter, window.end + 1),
+    words ? committedRows(stores, lib, partRows, filter, words.images) : Promise.resolve(new Map<string, { row: NearRow; item: Item }>()),
+  ]);
+  const candidateOf = ({ row, item }: { row: NearRow; item: Item }): Candidate => {
     const profile = decodeProfile(item.profile);
     return { id: row.item, distance: row.distance, part: row.part, ...(profile ? { profile } : {}) };
-  });
+  };
+  const candidates = [...byImage.values(), ...[...byPart.values()].slice(0, words?.images ?? 0)].map(candidateOf);
   if (candidates.length === 0) return empty;
+  const itemOf = (id: string) => (byImage.get(id) ?? byPart.get(id))?.item;
   const matches = await engine.rank({ image, description }, candidates, async (id) => {
-    const key = byImage.get(id)?.item.sidecarKey;
+    const key = itemOf(id)?.sidecarKey;
     const o = typeof key === 'string' ? await stores.objects.get(key) : null;
     return o ? o.body : null;
   });
   return page(
-    matches.map((m) => ({ match: m, item: byImage.get(m.id)!.item })),
+    matches.map((m) => ({ match: m, item: itemOf(m.id)! })),
     window,
     querySubject,
   );
@@ -460,7 +469,14 @@ const JOIN_CHUNK = 100;
  * as several part vectors takes several rows, so the fetch widens until `distinct` images are
  * found or the table is exhausted.
  */
-async function nearest(table: VectorTable, engine: SearchEngine, vectors: number[][], where: VectorFilter | undefined, distinct: number): Promise<NearRow[]> {
+async function nearest(
+  table: VectorTable,
+  engine: SearchEngine,
+  vectors: number[][],
+  where: VectorFilter | undefined,
+  distinct: number,
+  searchedPart?: string,
+): Promise<NearRow[]> {
   let k = Math.max(engine.candidatePool, distinct);
   for (let round = 0; ; round++) {
     const hitLists = await Promise.all(
@@ -472,6 +488,8 @@ async function nearest(table: VectorTable, engine: SearchEngine, vectors: number
     for (const hits of hitLists) {
       for (const h of hits) {
         const row = rowOf(h);
+        // A probe part's rows live in another space (Description.partSearch); they answer the part search only.
+        if (row.part === searchedPart) continue;
         const id = `${row.item}#${row.write}`;
         const prev = best.get(id);
         if (!prev || row.distance < prev.distance) best.set(id, row);
@@ -485,6 +503,29 @@ async function nearest(table: VectorTable, engine: SearchEngine, vectors: number
     k = Math.min(MAX_NEIGHBOURS, k * 4);
   }
 }
+
+/**
+ * The rows of the probe's part nearest any of its vectors, best per (image, write) first: a few
+ * more than the images it asks for, so that an add still in flight does not take a place.
+ */
+async function partNearest(table: VectorTable, engine: SearchEngine, probe: PartSearch, where: VectorFilter | undefined): Promise<NearRow[]> {
+  const onPart: VectorFilter = where ? { and: [where, { eq: { part: probe.part } }] } : { eq: { part: probe.part } };
+  const k = probe.images + PART_SEARCH_SPARE;
+  const hitLists = await Promise.all(
+    probe.vectors.map((v) => table.search(v, { k, where: onPart, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR })),
+  );
+  const best = new Map<string, NearRow>();
+  for (const h of hitLists.flat()) {
+    const row = rowOf(h);
+    const id = `${row.item}#${row.write}`;
+    const prev = best.get(id);
+    if (!prev || row.distance < prev.distance) best.set(id, row);
+  }
+  return [...best.values()].sort((a, b) => a.distance - b.distance);
+}
+
+/** Rows beyond the images a probe asks for, per probe vector. */
+const PART_SEARCH_SPARE = 4;
 
 /** Which image an update or delete addresses: image > url > cont_sign. */
 export async function locate(image: DecodedImage | null, contSign: string | undefined): Promise<string> {

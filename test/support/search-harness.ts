@@ -5,7 +5,7 @@
  * tests and the accuracy part of bench/search.ts; the API's own tests cover the stores.
  */
 import { intakeImage, type DecodedImage } from '../../lib/images';
-import { WHOLE_IMAGE, type Candidate, type Description, type Match, type SearchEngine } from '../../lib/search/engine';
+import { WHOLE_IMAGE, type Candidate, type Description, type Match, type PartSearch, type SearchEngine } from '../../lib/search/engine';
 import { decodeProfile, encodeProfile } from '../../lib/search/images';
 
 const LIMITS = { formats: ['jpeg', 'png', 'bmp'] as Array<'jpeg' | 'png' | 'bmp'>, maxBytes: 50 * 1024 * 1024 };
@@ -54,14 +54,25 @@ export class MemoryLibrary {
     else this.profiles.delete(id);
   }
 
-  /** Cosine nearest neighbours per query vector, merged to the best distance per item. */
-  candidates(queryVectors: number[][], pool = this.engine.candidatePool): Candidate[] {
+  /**
+   * Cosine nearest neighbours per query vector, merged to the best distance per item, as the API
+   * gathers them: rows of the searched part answer only the part search's vectors, whose `images`
+   * nearest images are added as candidates of that part.
+   */
+  candidates(queryVectors: number[][], pool = this.engine.candidatePool, search?: PartSearch): Candidate[] {
+    const embedded = this.nearest(queryVectors, pool, (r) => r.part !== search?.part);
+    const searched = search ? this.nearest(search.vectors, search.images + 4, (r) => r.part === search.part).slice(0, search.images) : [];
+    return [...embedded, ...searched];
+  }
+
+  private nearest(queryVectors: number[][], pool: number, rowFilter: (r: Row) => boolean): Candidate[] {
+    const rows = this.rows.filter(rowFilter);
     const best = new Map<string, Candidate>();
     for (const q of queryVectors) {
       let qn = 0;
       for (const x of q) qn += x * x;
       qn = Math.sqrt(qn) || 1;
-      const hits = this.rows.map((r) => {
+      const hits = rows.map((r) => {
         let dot = 0;
         let rn = 0;
         for (let i = 0; i < q.length; i++) {
@@ -98,7 +109,7 @@ export class MemoryLibrary {
     const exact = await this.exact(image);
     if (exact) return exact;
     const description = await this.engine.describeQuery(image);
-    const candidates = this.candidates(description.vectors.map((v) => v.vector));
+    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, description.partSearch);
     return this.engine.rank({ image, description }, candidates, async (id) => this.sidecars.get(id) ?? null);
   }
 
@@ -106,7 +117,7 @@ export class MemoryLibrary {
   async prepareQuery(bytes: Buffer): Promise<{ image: DecodedImage; description: Description; candidates: Candidate[]; sidecar: (id: string) => Promise<Buffer | null> }> {
     const image = await decode(bytes);
     const description = await this.engine.describeQuery(image);
-    const candidates = this.candidates(description.vectors.map((v) => v.vector));
+    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, description.partSearch);
     return { image, description, candidates, sidecar: async (id) => this.sidecars.get(id) ?? null };
   }
 }

@@ -32,7 +32,9 @@ import {
   type PointMatch,
 } from '../../vision/local-features';
 import { cropRgb, mirrorRgb, resizeRgb, toGrey, mirrorGrey, type Rect } from '../../vision/pixels';
+import { ORB_VOCABULARY_BASE64 } from '../../vision/orb-vocabulary';
 import { hamming64, pHash } from '../../vision/phash';
+import { decodeVocabulary, featureBag, type Vocabulary } from '../../vision/visual-words';
 import type { Candidate, Description, ExactProbe, LibraryKind, Match, PartVector, Region, SearchEngine } from '../engine';
 import { bestPerItem } from './embedding';
 
@@ -73,6 +75,13 @@ export interface SameImageOptions {
   /** Query embeddings of the four quadrants too (recall of collages and small copies). */
   quadrantViews: boolean;
   /**
+   * Stored images found by the query's bags of visual words (its whole keypoints, and each
+   * quadrant's) that are verified too, beyond the `verify` nearest by embedding; 0: no bags are
+   * stored or searched. A picture pasted small into a collage, whose whole-image embedding has
+   * moved far, still shares its keypoints' words with the stored image.
+   */
+  wordCandidates: number;
+  /**
    * Exact path: a query whose 64-bit pHash lies within this many bits of a stored image's is
    * answered from the hash alone (no embedding, no verification); -1 turns the path off.
    */
@@ -93,6 +102,9 @@ export const SAME_HQ: SameImageOptions = {
   verify: 6,
   quadrantFeatures: 250,
   quadrantViews: true,
+  // On the tuning collages the source is among the 6 embedding candidates in 27 of 34 queries,
+  // among those or the 3 nearest bags in 33 (bench/visual-words.ts).
+  wordCandidates: 3,
   exactHash: 4,
 };
 
@@ -117,6 +129,7 @@ export const PICTURE_BOOK: SameImageOptions = {
   verify: 30,
   quadrantFeatures: 0,
   quadrantViews: false,
+  wordCandidates: 0,
   // Pages of one book laid out alike can be close in pHash; a page is always verified.
   exactHash: -1,
 };
@@ -180,6 +193,12 @@ interface Prepared {
 
 /** The part whose row holds the pHash (see hashVector). */
 export const HASH_PART = 'phash';
+/** The part whose row holds the bag of visual words of the stored keypoints (lib/vision/visual-words.ts). */
+export const WORDS_PART = 'words';
+
+let vocabulary: Vocabulary | undefined;
+/** The shipped vocabulary (lib/vision/orb-vocabulary.ts), decoded once per container. */
+export const orbVocabulary = (): Vocabulary => (vocabulary ??= decodeVocabulary(Buffer.from(ORB_VOCABULARY_BASE64, 'base64')));
 
 /**
  * The 64 bits as ±1/8 in the first 64 components of a table-width vector (the rest 0), so that
@@ -251,6 +270,7 @@ export class SameImageEngine implements SearchEngine {
     const p = await this.prepare(image);
     const vectors = await this.embedParts(parts(p.work));
     if (this.exactEnabled) vectors.push({ part: HASH_PART, vector: hashVector(p.hash, this.dimension) });
+    if (this.options.wordCandidates > 0) vectors.push({ part: WORDS_PART, vector: featureBag(orbVocabulary(), p.features, this.dimension) });
     return { vectors, sidecar: encodeFeatures(p.features, hashBytes(p.hash)) };
   }
 
@@ -271,10 +291,13 @@ export class SameImageEngine implements SearchEngine {
     };
   }
 
-  /** The query's keypoints: the whole work copy, plus its quadrants at twice the size (see quadrantFeatures). */
-  private async queryFeatures(image: DecodedImage, p: Prepared): Promise<LocalFeatures> {
+  /**
+   * The query's keypoints: the whole work copy, plus its quadrants at twice the size (see
+   * quadrantFeatures), and each quadrant's own list (in its crop's coordinates).
+   */
+  private async queryFeatures(image: DecodedImage, p: Prepared): Promise<{ all: LocalFeatures; quadrants: LocalFeatures[] }> {
     const n = this.options.quadrantFeatures;
-    if (n <= 0) return p.features;
+    if (n <= 0) return { all: p.features, quadrants: [] };
     const big = await image.rgb({ width: 2 * WORK_SIDE, height: 2 * WORK_SIDE, fit: 'inside' });
     const scale = p.work.width / big.width;
     const tw = big.width * QUADRANT;
@@ -305,7 +328,7 @@ export class SameImageEngine implements SearchEngine {
         descriptors.set(f.descriptors.subarray(32 * i, 32 * i + 32), 32 * k);
       }
     });
-    return { width: p.features.width, height: p.features.height, points, descriptors };
+    return { all: { width: p.features.width, height: p.features.height, points, descriptors }, quadrants: lists.slice(1) };
   }
 
   async describeQuery(image: DecodedImage): Promise<Description> {
@@ -318,8 +341,17 @@ export class SameImageEngine implements SearchEngine {
     // A quadrant view lands near the stored whole image when the query pasted it small into a collage.
     if (this.options.quadrantViews) views.push(...quadrants(p.work));
     const wholeCount = featureCount(p.features);
-    p.features = await this.queryFeatures(image, p);
-    return { vectors: await this.embedParts(views), sidecar: encodeFeatures(p.features, hashBytes(p.hash, wholeCount)) };
+    const { all, quadrants: quadrantFeatures } = await this.queryFeatures(image, p);
+    const description: Description = { vectors: await this.embedParts(views), sidecar: encodeFeatures(all, hashBytes(p.hash, wholeCount)) };
+    if (this.options.wordCandidates > 0) {
+      const vocab = orbVocabulary();
+      description.partSearch = {
+        part: WORDS_PART,
+        vectors: [p.features, ...quadrantFeatures].filter((f) => featureCount(f) > 0).map((f) => featureBag(vocab, f, this.dimension)),
+        images: this.options.wordCandidates,
+      };
+    }
+    return description;
   }
 
   private async fitMatches(query: LocalFeatures, stored: LocalFeatures, matches: PointMatch[]): Promise<Fit> {
@@ -391,9 +423,7 @@ export class SameImageEngine implements SearchEngine {
         return { all: features, whole: features, extra: null, hash: q.hash };
       })());
 
-    const pool = bestPerItem(candidates.filter((c) => c.part !== HASH_PART))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, this.options.verify);
+    const pool = verificationPool(candidates, this.options);
     const sidecars = await Promise.all(pool.map((c) => loadSidecar(c.id).catch(() => null)));
 
     const out: Match[] = [];
@@ -425,6 +455,18 @@ export class SameImageEngine implements SearchEngine {
   ): Promise<Match[]> {
     return (await this.verifyAll(query, candidates, loadSidecar, { stopAfterMiss: true })).filter((m) => m.score >= SAME_THRESHOLD);
   }
+}
+
+/**
+ * The candidates verified, in order: the `verify` nearest images by embedding, then up to
+ * `wordCandidates` more of those the query's bags of words found nearest.
+ */
+export function verificationPool(candidates: Candidate[], options: Pick<SameImageOptions, 'verify' | 'wordCandidates'>): Candidate[] {
+  const nearestFirst = (list: Candidate[]) => bestPerItem(list).sort((a, b) => a.distance - b.distance);
+  const embedded = nearestFirst(candidates.filter((c) => c.part !== HASH_PART && c.part !== WORDS_PART)).slice(0, options.verify);
+  const taken = new Set(embedded.map((c) => c.id));
+  const worded = nearestFirst(candidates.filter((c) => c.part === WORDS_PART && !taken.has(c.id))).slice(0, options.wordCandidates);
+  return [...embedded, ...worded];
 }
 
 const WHOLE: Region = {

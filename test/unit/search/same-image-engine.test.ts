@@ -5,7 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine } from '../../../lib/search/engines';
-import { HASH_PART, SAME_THRESHOLD, type SameImageEngine } from '../../../lib/search/engines/same-image';
+import { HASH_PART, SAME_HQ, SAME_THRESHOLD, SameImageEngine as SameImageEngineClass, WORDS_PART, verificationPool, type SameImageEngine } from '../../../lib/search/engines/same-image';
+import type { Candidate } from '../../../lib/search/engine';
+import { getEmbedder } from '../../../lib/vision/embedder';
 import { EDITS, PHOTOMETRIC, edit } from '../../support/edits';
 import { decodeFeatures } from '../../../lib/vision/local-features';
 import { cvReady } from '../../../lib/vision/opencv';
@@ -28,10 +30,10 @@ beforeAll(async () => {
 });
 
 describe('same-image engine (same_hq)', () => {
-  it('describes an image as whole, mirrored, grey, centre and corner views, a pHash row and a feature sidecar', async () => {
+  it('describes an image as whole, mirrored, grey, centre and corner views, a pHash row, a bag of visual words and a feature sidecar', async () => {
     const engine = await getEngine('same_hq');
     const d = await engine.describe(await decode(copies.get('dune')!));
-    expect(d.vectors.map((v) => v.part)).toEqual(['full', 'mirror', 'grey', 'c70', 'tl', 'tr', 'bl', 'br', HASH_PART]);
+    expect(d.vectors.map((v) => v.part)).toEqual(['full', 'mirror', 'grey', 'c70', 'tl', 'tr', 'bl', 'br', HASH_PART, WORDS_PART]);
     for (const v of d.vectors) {
       expect(v.vector).toHaveLength(engine.dimension);
       expect(Math.hypot(...v.vector)).toBeCloseTo(1, 4);
@@ -47,6 +49,56 @@ describe('same-image engine (same_hq)', () => {
       expect(found[0]?.id, `${t} of ${name}`).toBe(name);
       expect(found[0].score).toBeGreaterThanOrEqual(SAME_THRESHOLD);
     }
+  });
+
+  it("searches a query's bags of words (whole and quadrants) among the stored bags only", async () => {
+    const engine = await getEngine('same_hq');
+    const q = await engine.describeQuery(await decode(await edit(copies.get('storm')!, 'collage', 0, OUTSIDERS.map((n) => copies.get(n)!))));
+    expect(q.partSearch?.part).toBe(WORDS_PART);
+    expect(q.partSearch?.images).toBe(SAME_HQ.wordCandidates);
+    expect(q.partSearch?.vectors).toHaveLength(5);
+    for (const v of q.partSearch!.vectors) expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+    expect(q.vectors.map((v) => v.part)).not.toContain(WORDS_PART);
+  });
+
+  // The embedding candidates are switched off (verify 0): what is found comes from the bags alone.
+  it("finds a picture pasted small into a collage from its bags of words alone", { timeout: 180_000 }, async () => {
+    const wordsOnly = new MemoryLibrary(new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, verify: 0 }));
+    const neither = new MemoryLibrary(new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, verify: 0, wordCandidates: 0 }));
+    for (const name of MEMBERS) {
+      await wordsOnly.add(name, copies.get(name)!);
+      await neither.add(name, copies.get(name)!);
+    }
+    const fillers = OUTSIDERS.map((n) => copies.get(n)!);
+    for (const [i, name] of ['garden', 'storm', 'people-1', 'dune'].entries()) {
+      const collage = await edit(copies.get(name)!, 'collage', i, fillers);
+      const found = await wordsOnly.search(collage);
+      expect(found.map((m) => m.id), `collage of ${name}`).toEqual([name]);
+      expect(await neither.search(collage)).toEqual([]);
+    }
+  });
+
+  it('verifies the nearest images by embedding first, then those only the bags of words found', () => {
+    const c = (id: string, part: string, distance: number): Candidate => ({ id, part, distance });
+    const candidates = [
+      c('a', 'full', 0.3),
+      c('a', 'c70', 0.1),
+      c('b', 'mirror', 0.2),
+      c('h', HASH_PART, 0.0),
+      c('c', 'tl', 0.25),
+      c('b', WORDS_PART, 0.5),
+      c('w1', WORDS_PART, 0.7),
+      c('w2', WORDS_PART, 0.6),
+      c('w3', WORDS_PART, 0.8),
+    ];
+    const pool = verificationPool(candidates, { verify: 2, wordCandidates: 2 });
+    expect(pool.map((p) => [p.id, p.part])).toEqual([
+      ['a', 'c70'],
+      ['b', 'mirror'],
+      ['w2', WORDS_PART],
+      ['w1', WORDS_PART],
+    ]);
+    expect(verificationPool(candidates, { verify: 3, wordCandidates: 0 }).map((p) => p.id)).toEqual(['a', 'b', 'c']);
   });
 
   it('answers light photometric copies from the pHash alone, and nothing for other photos', async () => {
