@@ -9,7 +9,8 @@ import { main as addHandler } from '../../../functions/search/add/handler';
 import { main as searchHandler } from '../../../functions/search/search/handler';
 import { KIND_PATHS } from '../../../lib/search/contract';
 import { getEngine } from '../../../lib/search/engines';
-import { HASH_PART, hashVector, type SameImageEngine } from '../../../lib/search/engines/same-image';
+import { HASH_PART, SAME_HQ, SameImageEngine as SameImageEngineClass, WORDS_PART, hashVector, type SameImageEngine } from '../../../lib/search/engines/same-image';
+import { getEmbedder } from '../../../lib/vision/embedder';
 import { decode } from '../../support/search-harness';
 import { createLibrary, getLibrary, libraryTable } from '../../../lib/search/library';
 import { setEngineProvider } from '../../../lib/search/provider';
@@ -24,6 +25,8 @@ let project: Awaited<ReturnType<TestServices['project']>>;
 const copies = new Map<string, Buffer>();
 const signs = new Map<string, string>();
 const NAMES = ['garden', 'storm', 'dune'];
+/** Never added: the other tiles of a collage. */
+const FILLERS = ['aqua', 'blinds', 'fig'];
 
 type Hit = { cont_sign: string; score: number; brief: string; region?: { points: Array<[number, number]>; width: number; height: number } };
 
@@ -45,7 +48,7 @@ const search = async (bytes: Buffer): Promise<Hit[]> => {
 };
 
 beforeAll(async () => {
-  requirePhotos(NAMES);
+  requirePhotos([...NAMES, ...FILLERS]);
   setEngineProvider();
   env = await startServices();
   project = await env.project('same-image');
@@ -63,11 +66,48 @@ afterAll(async () => {
 });
 
 describe('same-image search (real engine, real stores)', () => {
-  it('stores a pHash row beside the part vectors, under the write id of the add', async () => {
+  it.each([HASH_PART, WORDS_PART])('stores a %s row beside the part vectors, under the write id of the add', async (part) => {
     const lib = await getLibrary(env.stores.metadata, project.projectId, 'same_hq');
-    const rows = await (await env.stores.vectors.open(libraryTable(lib)))!.scan({ where: { eq: { part: HASH_PART } }, select: ['id', 'item', 'part'] });
+    const rows = await (await env.stores.vectors.open(libraryTable(lib)))!.scan({ where: { eq: { part } }, select: ['id', 'item', 'part'] });
     expect(rows).toHaveLength(NAMES.length);
-    for (const r of rows) expect(String(r.id)).toMatch(new RegExp(`^${String(r.item)}#w[0-9a-z]{15}#${HASH_PART}$`));
+    for (const r of rows) expect(String(r.id)).toMatch(new RegExp(`^${String(r.item)}#w[0-9a-z]{15}#${part}$`));
+  });
+
+  // With the embedding candidates switched off (verify 0), what the search finds comes from the
+  // bags of visual words alone: the part search through the real vector table and the item join.
+  it('finds a picture pasted into a collage through the bags of words, maps it to its quadrant, and never serves an uncommitted bag', { timeout: 180_000 }, async () => {
+    const wordsOnly = new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, verify: 0 });
+    const lib = await getLibrary(env.stores.metadata, project.projectId, 'same_hq');
+    const table = (await env.stores.vectors.open(libraryTable(lib)))!;
+    // Adds of garden that died before their commit: its bag under other image and write ids, as
+    // many as the bags' candidates, so that serving them would leave no place for garden.
+    const bag = (await wordsOnly.describe(await decode(copies.get('garden')!))).vectors.find((v) => v.part === WORDS_PART)!.vector;
+    const orphans = Array.from({ length: SAME_HQ.wordCandidates }, (_, i) => `fffffffffffff00${i}`);
+    await table.upsert(
+      orphans.map((item, i) => ({ id: `${item}#w000000000zzzzz${i}#${WORDS_PART}`, item, part: WORDS_PART, vector: bag, tag_a: 0, tag_b: 0, class_1: 0, class_2: 0, added_at: Date.now() })),
+    );
+    setEngineProvider(async (kind) => (kind === 'same_hq' ? wordsOnly : getEngine(kind)));
+    try {
+      const fillers = await Promise.all(FILLERS.map((n) => libraryCopy(photo(n).path, 480)));
+      // variant 0 puts the picture at half size in the top-left quadrant
+      const collage = await edit(copies.get('garden')!, 'collage', 0, fillers);
+      const found = await search(collage);
+      expect(found.map((h) => h.cont_sign)).toEqual([signs.get('garden')]);
+      const { width, height, points } = found[0].region!;
+      const expected = [
+        [0, 0],
+        [2 * width, 0],
+        [2 * width, 2 * height],
+        [0, 2 * height],
+      ];
+      // The collage's far corners lie two picture sizes out, where the fit's small errors double.
+      points.forEach(([x, y], i) => {
+        expect(Math.abs(x - expected[i][0]), `corner ${i} x`).toBeLessThan(width * 0.1);
+        expect(Math.abs(y - expected[i][1]), `corner ${i} y`).toBeLessThan(height * 0.1);
+      });
+    } finally {
+      setEngineProvider();
+    }
   });
 
   it('answers a re-encoded copy from the exact path with the whole stored image as its region', async () => {

@@ -17,6 +17,7 @@ import { sweepLibrary } from '../../../lib/search/sweep';
 import { contSignOf, imageIdOf } from '../../../lib/search/params';
 import { keys, libraryKeys } from '../../../lib/store/keys';
 import type { Stores, VectorTable } from '../../../lib/store/ports';
+import type { Candidate, SearchEngine } from '../../../lib/search/engine';
 import { testEngine, testImage } from '../../support/search-test-engine';
 import { startServices, type TestServices } from '../../support/services';
 
@@ -232,6 +233,55 @@ describe('result window and ANN index', () => {
     const out = (await maintainHandler({} as never, lambdaContext())) as { results: Array<{ library: string; rows: number }>; failed: number };
     expect(out.failed).toBe(0);
     expect(out.results.find((x) => x.library === libraryTable(lib))).toMatchObject({ rows: N + 2 });
+  });
+});
+
+describe("a part search (the same-image engine's bags of visual words)", () => {
+  // Each image is stored as 'full' = its thumbnail vector T and 'key' = T reversed (another unit
+  // vector); the query asks its reversed thumbnail both as an embedding vector and as the part
+  // search of 'key'. Were 'key' rows to answer the embedding vectors, the query image's best
+  // embedding row would be its own key row, at distance 0.
+  const base = testEngine('same_hq');
+  const seen: Candidate[][] = [];
+  const keyed: SearchEngine = {
+    ...base,
+    async describe(image) {
+      const [full] = (await base.describe(image)).vectors;
+      return { vectors: [full, { part: 'key', vector: [...full.vector].reverse() }], sidecar: Buffer.from('s') };
+    },
+    async describeQuery(image) {
+      const r = [...(await base.describeQuery(image)).vectors[0].vector].reverse();
+      return { vectors: [{ part: 'full', vector: r }], partSearch: { part: 'key', vectors: [r], images: 2 } };
+    },
+    async rank(_q, candidates) {
+      seen.push(candidates);
+      return candidates.map((c) => ({ id: c.id, score: 1 - c.distance }));
+    },
+  };
+  let lib: Library;
+  const signs: string[] = [];
+
+  beforeAll(async () => {
+    const p = await env.project('part-search');
+    lib = await createLibrary(env.stores.metadata, p.projectId, 'same_hq');
+    for (let seed = 20; seed < 26; seed++) {
+      signs.push((await addImage(env.stores, keyed, lib, { image: await decoded(seed), brief: `s${seed}`, labels: {} })).contSign);
+      lib = await getLibrary(env.stores.metadata, lib.projectId, lib.kind);
+    }
+  }, 60_000);
+
+  it("hands rank the part's nearest committed images as candidates of that part, and its rows answer nothing else", async () => {
+    await searchImages(env.stores, keyed, lib, { image: await decoded(22), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 10 } });
+    const candidates = seen.at(-1)!;
+    const byPart = candidates.filter((c) => c.part === 'key');
+    expect(byPart).toHaveLength(2);
+    expect(byPart[0].id).toBe(imageIdOf(signs[2]));
+    expect(byPart[0].distance).toBeCloseTo(0, 5);
+    const embedded = candidates.filter((c) => c.part !== 'key');
+    expect(embedded.length).toBe(signs.length);
+    for (const c of embedded) expect(c.part).toBe('full');
+    // the query image's own full row is T, far from the reversed vector the query asked
+    expect(embedded.find((c) => c.id === imageIdOf(signs[2]))!.distance).toBeGreaterThan(0.05);
   });
 });
 
