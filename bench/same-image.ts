@@ -5,6 +5,7 @@
  *   BENCH_SAME_QUICK=1 …                   a few photos and one distractor variant (smoke run)
  *   BENCH_SAME_SIDE=tuning …               only the tuning side (what tuning runs look at)
  *   BENCH_SAME_RECORDS=file.json …         re-analyse saved per-query records without recomputing
+ *   BENCH_SAME_RANKS=1 BENCH_SAME_SIDE=tuning …  where the source ranks among the candidates (embedding, words)
  *
  * Pools (bench/same-image-photos.ts): tuning = the photos the repository's tests already use,
  * held-out = photos of two Debian packages nothing else here uses, split once by hash into indexed
@@ -103,13 +104,24 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
   const edits = only ? EDITS.filter((e) => only.includes(e)) : EDITS;
   members.forEach((p, i) => edits.forEach((e) => jobs.push({ truth: p.name, source: copies.get(p.name)!, e, variant: i, name: p.name })));
   if (RANKS_ONLY) {
+    // Per edit: the source's rank among the embedding candidates, and whether it is among the
+    // `verify` nearest by embedding or the first k found only by the bags of words.
     const ranks = new Map<EditName, number[]>();
+    const wordRanks = new Map<EditName, number[]>();
     for (const job of jobs) {
       const prepared = await lib.prepareQuery(await edit(job.source, job.e, job.variant, fillersFor(job.name, job.variant)));
       const order = [...new Map(prepared.candidates.filter((c) => c.part !== HASH_PART && c.part !== WORDS_PART).map((c) => [c.id, c])).values()].sort((a, b) => a.distance - b.distance);
-      ranks.set(job.e, [...(ranks.get(job.e) ?? []), order.findIndex((c) => c.id === job.truth)]);
+      const r = order.findIndex((c) => c.id === job.truth);
+      const taken = new Set(order.slice(0, engine.options.verify).map((c) => c.id));
+      const words = prepared.candidates.filter((c) => c.part === WORDS_PART && !taken.has(c.id)).sort((a, b) => a.distance - b.distance);
+      ranks.set(job.e, [...(ranks.get(job.e) ?? []), r]);
+      wordRanks.set(job.e, [...(wordRanks.get(job.e) ?? []), r >= 0 && r < engine.options.verify ? -2 : words.findIndex((c) => c.id === job.truth)]);
     }
-    for (const [e, r] of ranks) console.log(`${e}: ranks ${[...r].sort((a, b) => a - b).join(' ')}`);
+    for (const [e, r] of ranks) {
+      const w = wordRanks.get(e)!;
+      const within = (k: number) => w.filter((x) => x === -2 || (x >= 0 && x < k)).length;
+      console.log(`${e}: embedding ranks ${[...r].sort((a, b) => a - b).join(' ')}; among ${engine.options.verify} by embedding ${within(0)}, + k by words: ${[1, 2, 3].map((k) => `k=${k} ${within(k)}`).join(', ')} of ${r.length} (words candidates asked: ${engine.options.wordCandidates})`);
+    }
     return [];
   }
   distractors.forEach((p, i) => {
@@ -286,9 +298,9 @@ async function main() {
     '',
     ...(process.env.BENCH_SAME_NOTE ? [process.env.BENCH_SAME_NOTE, ''] : []),
     ...report(recs, sides, exactHash),
-    'Stored per image: 8 embedding rows and 1 pHash row of 1,280 float32 in the vector table (9 × 5 KB = 46 KB; the pHash row uses ' +
-      '64 of its components — a separate 64-d table would store it in 256 bytes) and the ORB sidecar in S3 (800 keypoints × 40 B ≈ 32 KB). ' +
-      `A query embeds ${SAME_HQ.quadrantViews ? '6' : '2'} views and verifies at most ${SAME_HQ.verify} candidates, whatever the library size.`,
+    'Stored per image: 8 embedding rows, 1 pHash row and 1 bag-of-visual-words row of 1,280 float32 in the vector table (10 × 5 KB = 51 KB; the pHash row uses ' +
+      '64 of its components — a separate 64-d table would store it in 256 bytes; the bag has at most 800 non-zero components of 1,280) and the ORB sidecar in S3 (800 keypoints × 40 B ≈ 32 KB). ' +
+      `A query embeds ${SAME_HQ.quadrantViews ? '6' : '2'} views, searches ${SAME_HQ.quadrantFeatures > 0 ? 5 : 1} bags of words among the stored bags, and verifies at most ${SAME_HQ.verify} + ${SAME_HQ.wordCandidates} candidates (nearest by embedding, then by words), whatever the library size.`,
     '',
   ];
   if (QUICK || SIDE || (RECORDS && process.env.BENCH_SAME_WRITE !== '1')) console.log(lines.join('\n'));

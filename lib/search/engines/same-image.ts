@@ -103,7 +103,7 @@ export const SAME_HQ: SameImageOptions = {
   quadrantFeatures: 250,
   quadrantViews: true,
   // On the tuning collages the source is among the 6 embedding candidates in 27 of 34 queries,
-  // among those or the 3 nearest bags in 33 (bench/visual-words.ts).
+  // among those or the 3 nearest bags in 33 (BENCH_SAME_RANKS=1 of bench/same-image.ts).
   wordCandidates: 3,
   exactHash: 4,
 };
