@@ -6,6 +6,7 @@
  *   BENCH_SAME_SIDE=tuning …               only the tuning side (what tuning runs look at)
  *   BENCH_SAME_RECORDS=file.json …         re-analyse saved per-query records without recomputing
  *   BENCH_SAME_RANKS=1 BENCH_SAME_SIDE=tuning …  where the source ranks among the candidates (embedding, words)
+ *   BENCH_SAME_LIBRARY_SIDE=512 …          smaller stored copies (see LIBRARY_SIDE)
  *
  * Pools (bench/same-image-photos.ts): tuning = the photos the repository's tests already use,
  * held-out = photos of two Debian packages nothing else here uses, split once by hash into indexed
@@ -41,6 +42,13 @@ const RECORDS = process.env.BENCH_SAME_RECORDS;
 const MIN_DISTRACTOR_QUERIES = QUICK ? 0 : Number(process.env.BENCH_SAME_DISTRACTORS ?? 500);
 /** Only where the truth ranks among the embedding candidates (member queries, no verification): for choosing `verify`. */
 const RANKS_ONLY = process.env.BENCH_SAME_RANKS === '1';
+/**
+ * Longest side of the stored copies (larger photos are shrunk to it). BENCH_SAME_LIBRARY_SIDE=512
+ * on the tuning side stands in for small photos (the tuning photos are 1,280–6,028 px on their long side,
+ * the held-out ones 384–1,411, most 512–640) without
+ * looking at the held-out results.
+ */
+const LIBRARY_SIDE = Number(process.env.BENCH_SAME_LIBRARY_SIDE ?? 1280);
 
 type Side = 'tuning' | 'held-out';
 
@@ -85,13 +93,13 @@ async function measureSide(side: Side, pool: Pool, engine: SameImageEngine): Pro
   const copies = new Map<string, Buffer>();
   const hashes = new Map<string, bigint>();
   for (const [id, path] of [...members.map((p) => [p.name, p.path]), ...graphics.map((g, i) => [`graphic-${i}`, g])]) {
-    const bytes = await libraryCopy(path);
+    const bytes = await libraryCopy(path, LIBRARY_SIDE);
     copies.set(id, bytes);
     await lib.add(id, bytes);
     hashes.set(id, await engine.queryHash(await decode(bytes)));
   }
   const outsiders = new Map<string, Buffer>();
-  for (const p of distractors) outsiders.set(p.name, await libraryCopy(p.path));
+  for (const p of distractors) outsiders.set(p.name, await libraryCopy(p.path, LIBRARY_SIDE));
   const fillersFor = (name: string, k: number) => {
     const others = [...outsiders.keys()].filter((n) => n !== name);
     return [0, 1, 2].map((j) => outsiders.get(others[(k + j) % others.length])!).filter(Boolean);

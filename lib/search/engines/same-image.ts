@@ -40,8 +40,14 @@ import { bestPerItem } from './embedding';
 
 export const SAME_THRESHOLD = 0.5;
 
+/** The stored views of an image (see parts). */
+export type StoredView = 'full' | 'mirror' | 'grey' | 'c70' | 'tl' | 'tr' | 'bl' | 'br';
+export const ALL_VIEWS: StoredView[] = ['full', 'mirror', 'grey', 'c70', 'tl', 'tr', 'bl', 'br'];
+
 export interface SameImageOptions {
   geometry: 'similarity' | 'homography';
+  /** Which views of a stored image are embedded (one vector-table row each). */
+  storedViews: StoredView[];
   /** Consistent matches at which a candidate counts as the same picture (score 0.5). */
   minInliers: number;
   /** Consistent matches at which the score reaches 1. */
@@ -90,6 +96,7 @@ export interface SameImageOptions {
 
 export const SAME_HQ: SameImageOptions = {
   geometry: 'similarity',
+  storedViews: ALL_VIEWS,
   minInliers: 12,
   fullInliers: 60,
   tolerance: 0.015,
@@ -119,6 +126,7 @@ export const SAME_HQ: SameImageOptions = {
  */
 export const PICTURE_BOOK: SameImageOptions = {
   geometry: 'homography',
+  storedViews: ALL_VIEWS,
   minInliers: 30,
   fullInliers: 150,
   tolerance: 0.02,
@@ -268,7 +276,8 @@ export class SameImageEngine implements SearchEngine {
 
   async describe(image: DecodedImage): Promise<Description> {
     const p = await this.prepare(image);
-    const vectors = await this.embedParts(parts(p.work));
+    const views = new Set<string>(this.options.storedViews);
+    const vectors = await this.embedParts(parts(p.work).filter(([name]) => views.has(name)));
     if (this.exactEnabled) vectors.push({ part: HASH_PART, vector: hashVector(p.hash, this.dimension) });
     if (this.options.wordCandidates > 0) vectors.push({ part: WORDS_PART, vector: featureBag(orbVocabulary(), p.features, this.dimension) });
     return { vectors, sidecar: encodeFeatures(p.features, hashBytes(p.hash)) };
