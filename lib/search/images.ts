@@ -484,22 +484,11 @@ async function nearest(
         table.search(v, { k, where, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR }),
       ),
     );
-    const best = new Map<string, NearRow>();
-    for (const hits of hitLists) {
-      for (const h of hits) {
-        const row = rowOf(h);
-        // A probe part's rows live in another space (Description.partSearch); they answer the part search only.
-        if (row.part === searchedPart) continue;
-        const id = `${row.item}#${row.write}`;
-        const prev = best.get(id);
-        if (!prev || row.distance < prev.distance) best.set(id, row);
-      }
-    }
+    // A searched part's rows live in another space (Description.partSearch); they answer the part search only.
+    const best = bestRows(hitLists.flat(), (row) => row.part !== searchedPart);
     const exhausted = hitLists.every((h) => h.length < k);
-    const images = new Set([...best.values()].map((r) => r.item)).size;
-    if (exhausted || images >= distinct || k >= MAX_NEIGHBOURS || round >= 2) {
-      return [...best.values()].sort((a, b) => a.distance - b.distance);
-    }
+    const images = new Set(best.map((r) => r.item)).size;
+    if (exhausted || images >= distinct || k >= MAX_NEIGHBOURS || round >= 2) return best;
     k = Math.min(MAX_NEIGHBOURS, k * 4);
   }
 }
@@ -514,9 +503,15 @@ async function partNearest(table: VectorTable, engine: SearchEngine, probe: Part
   const hitLists = await Promise.all(
     probe.vectors.map((v) => table.search(v, { k, where: onPart, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR })),
   );
+  return bestRows(hitLists.flat());
+}
+
+/** The nearest row of each (image, write) among the hits that `keep` accepts, nearest first. */
+function bestRows(hits: VectorHit[], keep: (row: NearRow) => boolean = () => true): NearRow[] {
   const best = new Map<string, NearRow>();
-  for (const h of hitLists.flat()) {
+  for (const h of hits) {
     const row = rowOf(h);
+    if (!keep(row)) continue;
     const id = `${row.item}#${row.write}`;
     const prev = best.get(id);
     if (!prev || row.distance < prev.distance) best.set(id, row);
