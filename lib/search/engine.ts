@@ -31,9 +31,9 @@ export interface Description {
   profile?: number[];
   /**
    * Query only: vectors searched among the stored rows of one part alone (same-image: bags of
-   * visual words against the stored images' bags), beside `vectors`. The `images` nearest stored
-   * images over all of them become candidates of that part, with their distance in that part's
-   * space; rows of that part never answer `vectors`.
+   * visual words against the stored images' bags), when `rank` asks for more candidates. The
+   * `images` nearest stored images over all of them become candidates of that part, with their
+   * distance in that part's space; rows of that part never answer `vectors`.
    */
   partSearch?: PartSearch;
 }
@@ -110,7 +110,16 @@ export interface SearchEngine {
    * Scores candidates for a query, best first. An engine with a match threshold (same-image)
    * drops candidates that are not the same picture; a ranking engine (similar) keeps them all.
    */
-  rank(query: { image: DecodedImage; description: Description }, candidates: Candidate[], loadSidecar: (id: string) => Promise<Buffer | null>): Promise<Match[]>;
+  rank(
+    query: { image: DecodedImage; description: Description },
+    candidates: Candidate[],
+    loadSidecar: (id: string) => Promise<Buffer | null>,
+    /**
+     * The candidates of the query's part search (Description.partSearch), searched when called,
+     * not before: an engine asks for them only when `candidates` did not answer the query.
+     */
+    more?: () => Promise<Candidate[]>,
+  ): Promise<Match[]>;
   /** Optional exact path (see ExactProbe); null when the image gives no probe. */
   exactProbe?(image: DecodedImage): Promise<ExactProbe | null>;
 }

@@ -358,27 +358,33 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   if (querySubject) empty = { ...empty, query_subject: querySubject };
   if (description.vectors.length === 0) return empty;
   const words = description.partSearch?.vectors.length ? description.partSearch : undefined;
-  const [rows, partRows] = await Promise.all([
-    nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1, words?.part),
-    words ? partNearest(table, engine, words, where) : Promise.resolve([]),
-  ]);
-  if (rows.length === 0 && partRows.length === 0) return empty;
-  const [byImage, byPart] = await Promise.all([
-    committedRows(stores, lib, rows, filter, window.end + 1),
-    words ? committedRows(stores, lib, partRows, filter, words.images) : Promise.resolve(new Map<string, { row: NearRow; item: Item }>()),
-  ]);
+  const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1, words?.part);
+  const byImage = await committedRows(stores, lib, rows, filter, window.end + 1);
   const candidateOf = ({ row, item }: { row: NearRow; item: Item }): Candidate => {
     const profile = decodeProfile(item.profile);
     return { id: row.item, distance: row.distance, part: row.part, ...(profile ? { profile } : {}) };
   };
-  const candidates = [...byImage.values(), ...[...byPart.values()].slice(0, words?.images ?? 0)].map(candidateOf);
-  if (candidates.length === 0) return empty;
+  const candidates = [...byImage.values()].map(candidateOf);
+  if (candidates.length === 0 && !words) return empty;
+  // The part search runs only if the engine asks for it (SearchEngine.rank `more`).
+  let byPart = new Map<string, { row: NearRow; item: Item }>();
+  const more = words
+    ? async (): Promise<Candidate[]> => {
+        byPart = await committedRows(stores, lib, await partNearest(table, engine, words, where), filter, words.images);
+        return [...byPart.values()].slice(0, words.images).map(candidateOf);
+      }
+    : undefined;
   const itemOf = (id: string) => (byImage.get(id) ?? byPart.get(id))?.item;
-  const matches = await engine.rank({ image, description }, candidates, async (id) => {
-    const key = itemOf(id)?.sidecarKey;
-    const o = typeof key === 'string' ? await stores.objects.get(key) : null;
-    return o ? o.body : null;
-  });
+  const matches = await engine.rank(
+    { image, description },
+    candidates,
+    async (id) => {
+      const key = itemOf(id)?.sidecarKey;
+      const o = typeof key === 'string' ? await stores.objects.get(key) : null;
+      return o ? o.body : null;
+    },
+    more,
+  );
   return page(
     matches.map((m) => ({ match: m, item: itemOf(m.id)! })),
     window,

@@ -56,13 +56,15 @@ export class MemoryLibrary {
 
   /**
    * Cosine nearest neighbours per query vector, merged to the best distance per item, as the API
-   * gathers them: rows of the searched part answer only the part search's vectors, whose `images`
-   * nearest images are added as candidates of that part.
+   * gathers them: rows of the searched part (Description.partSearch) answer only the part search.
    */
   candidates(queryVectors: number[][], pool = this.engine.candidatePool, search?: PartSearch): Candidate[] {
-    const embedded = this.nearest(queryVectors, pool, (r) => r.part !== search?.part);
-    const searched = search ? this.nearest(search.vectors, search.images + 4, (r) => r.part === search.part).slice(0, search.images) : [];
-    return [...embedded, ...searched];
+    return this.nearest(queryVectors, pool, (r) => r.part !== search?.part);
+  }
+
+  /** The part search's `images` nearest images, as candidates of that part. */
+  partCandidates(search: PartSearch): Candidate[] {
+    return this.nearest(search.vectors, search.images + 4, (r) => r.part === search.part).slice(0, search.images);
   }
 
   private nearest(queryVectors: number[][], pool: number, rowFilter: (r: Row) => boolean): Candidate[] {
@@ -109,15 +111,22 @@ export class MemoryLibrary {
     const exact = await this.exact(image);
     if (exact) return exact;
     const description = await this.engine.describeQuery(image);
-    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, description.partSearch);
-    return this.engine.rank({ image, description }, candidates, async (id) => this.sidecars.get(id) ?? null);
+    const search = description.partSearch;
+    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, search);
+    // As the API does: the part search runs only when rank asks for it.
+    const more = search ? async () => this.partCandidates(search) : undefined;
+    return this.engine.rank({ image, description }, candidates, async (id) => this.sidecars.get(id) ?? null, more);
   }
 
-  /** The query's description and candidates, for engines that score without a threshold (benchmarks). */
+  /**
+   * The query's description and candidates, for engines that score without a threshold
+   * (benchmarks): the part search's candidates are among them, as if rank had asked for them.
+   */
   async prepareQuery(bytes: Buffer): Promise<{ image: DecodedImage; description: Description; candidates: Candidate[]; sidecar: (id: string) => Promise<Buffer | null> }> {
     const image = await decode(bytes);
     const description = await this.engine.describeQuery(image);
-    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, description.partSearch);
+    const search = description.partSearch;
+    const candidates = [...this.candidates(description.vectors.map((v) => v.vector), undefined, search), ...(search ? this.partCandidates(search) : [])];
     return { image, description, candidates, sidecar: async (id) => this.sidecars.get(id) ?? null };
   }
 }

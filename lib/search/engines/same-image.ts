@@ -412,7 +412,7 @@ export class SameImageEngine implements SearchEngine {
     query: { image: DecodedImage; description: Description },
     candidates: Candidate[],
     loadSidecar: (id: string) => Promise<Buffer | null>,
-    { stopAfterMiss = false }: { stopAfterMiss?: boolean } = {},
+    { stopAfterMiss = false, more }: { stopAfterMiss?: boolean; more?: () => Promise<Candidate[]> } = {},
   ): Promise<Match[]> {
     let q: QueryFeatures;
     if (query.description.sidecar) {
@@ -437,27 +437,37 @@ export class SameImageEngine implements SearchEngine {
         return { all: features, whole: features, extra: null, hash: q.hash };
       })());
 
-    const pool = verificationPool(candidates, this.options);
-    const sidecars = await Promise.all(pool.map((c) => loadSidecar(c.id).catch(() => null)));
-
     const out: Match[] = [];
-    for (let i = 0; i < pool.length; i++) {
-      const raw = sidecars[i];
-      if (!raw) continue;
-      const stored = decodeFeatures(raw);
-      const hashDistance = stored.extra.length >= 8 ? hamming64(q.hash, stored.extra.readBigUInt64LE(0)) : 64;
-      let fit = await this.fit(q, stored.features);
-      let mirror = false;
-      // A mirrored copy lands nearest the stored image's mirror view (on the tuning photos, every
-      // match that needed the mirrored fit did); other candidates are not fitted mirrored.
-      if (fit.inliers < this.options.minInliers && pool[i].part === 'mirror') {
-        const m = await this.fit(await mirrorFeatures(), stored.features);
-        if (m.inliers > fit.inliers) [fit, mirror] = [m, true];
+    const hit = () => out.some((m) => m.score >= SAME_THRESHOLD);
+    const verify = async (pool: Candidate[]) => {
+      const sidecars = await Promise.all(pool.map((c) => loadSidecar(c.id).catch(() => null)));
+      for (let i = 0; i < pool.length; i++) {
+        const raw = sidecars[i];
+        if (!raw) continue;
+        const stored = decodeFeatures(raw);
+        const hashDistance = stored.extra.length >= 8 ? hamming64(q.hash, stored.extra.readBigUInt64LE(0)) : 64;
+        let fit = await this.fit(q, stored.features);
+        let mirror = false;
+        // A mirrored copy lands nearest the stored image's mirror view (on the tuning photos, every
+        // match that needed the mirrored fit did); other candidates are not fitted mirrored.
+        if (fit.inliers < this.options.minInliers && pool[i].part === 'mirror') {
+          const m = await this.fit(await mirrorFeatures(), stored.features);
+          if (m.inliers > fit.inliers) [fit, mirror] = [m, true];
+        }
+        // A bag's distance is not an embedding distance: such a candidate has no hash agreement.
+        const score = this.score(fit.inliers, hashDistance, pool[i].part === WORDS_PART ? Infinity : pool[i].distance);
+        const geo = fit.inliers >= this.options.minInliers;
+        out.push({ id: pool[i].id, score, region: geo ? regionOf(fit, q.all, stored.features, mirror) : WHOLE });
+        if (stopAfterMiss && score < SAME_THRESHOLD && hit()) return;
       }
-      const score = this.score(fit.inliers, hashDistance, pool[i].distance);
-      const geo = fit.inliers >= this.options.minInliers;
-      out.push({ id: pool[i].id, score, region: geo ? regionOf(fit, q.all, stored.features, mirror) : WHOLE });
-      if (stopAfterMiss && score < SAME_THRESHOLD && out.some((m) => m.score >= SAME_THRESHOLD)) break;
+    };
+
+    const pool = verificationPool(candidates, this.options);
+    await verify(pool);
+    // The bags of words are searched only when nothing the candidates held was the same picture.
+    if (more && this.options.wordCandidates > 0 && !hit()) {
+      const taken = new Set(pool.map((c) => c.id));
+      await verify(verificationPool([...candidates, ...(await more())], this.options).filter((c) => !taken.has(c.id)));
     }
     return out.sort((a, b) => b.score - a.score);
   }
@@ -466,8 +476,9 @@ export class SameImageEngine implements SearchEngine {
     query: { image: DecodedImage; description: Description },
     candidates: Candidate[],
     loadSidecar: (id: string) => Promise<Buffer | null>,
+    more?: () => Promise<Candidate[]>,
   ): Promise<Match[]> {
-    return (await this.verifyAll(query, candidates, loadSidecar, { stopAfterMiss: true })).filter((m) => m.score >= SAME_THRESHOLD);
+    return (await this.verifyAll(query, candidates, loadSidecar, { stopAfterMiss: true, more })).filter((m) => m.score >= SAME_THRESHOLD);
   }
 }
 

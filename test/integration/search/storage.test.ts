@@ -242,7 +242,8 @@ describe("a part search (the same-image engine's bags of visual words)", () => {
   // search of 'key'. Were 'key' rows to answer the embedding vectors, the query image's best
   // embedding row would be its own key row, at distance 0.
   const base = testEngine('same_hq');
-  const seen: Candidate[][] = [];
+  const seen: Array<{ embedded: Candidate[]; searched: Candidate[] | null }> = [];
+  let askMore = true;
   const keyed: SearchEngine = {
     ...base,
     async describe(image) {
@@ -253,9 +254,10 @@ describe("a part search (the same-image engine's bags of visual words)", () => {
       const r = [...(await base.describeQuery(image)).vectors[0].vector].reverse();
       return { vectors: [{ part: 'full', vector: r }], partSearch: { part: 'key', vectors: [r], images: 2 } };
     },
-    async rank(_q, candidates) {
-      seen.push(candidates);
-      return candidates.map((c) => ({ id: c.id, score: 1 - c.distance }));
+    async rank(_q, candidates, _load, more) {
+      const searched = askMore && more ? await more() : null;
+      seen.push({ embedded: candidates, searched });
+      return [...candidates, ...(searched ?? [])].map((c) => ({ id: c.id, score: 1 - c.distance }));
     },
   };
   let lib: Library;
@@ -270,18 +272,48 @@ describe("a part search (the same-image engine's bags of visual words)", () => {
     }
   }, 60_000);
 
-  it("hands rank the part's nearest committed images as candidates of that part, and its rows answer nothing else", async () => {
-    await searchImages(env.stores, keyed, lib, { image: await decoded(22), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 10 } });
-    const candidates = seen.at(-1)!;
-    const byPart = candidates.filter((c) => c.part === 'key');
+  const searchCounting = () => {
+    const calls: unknown[] = [];
+    const stores: Stores = {
+      ...env.stores,
+      vectors: {
+        ...env.stores.vectors,
+        open: async (name: string) => {
+          const t = await env.stores.vectors.open(name);
+          return t && ({ ...t, search: (v: number[], o: Parameters<VectorTable['search']>[1]) => (calls.push(o.where), t.search(v, o)) } as VectorTable);
+        },
+      } as Stores['vectors'],
+    };
+    return { stores, calls };
+  };
+  const query = async (stores: Stores) => searchImages(stores, keyed, lib, { image: await decoded(22), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 10 } });
+
+  it("hands rank the part's nearest committed images as candidates of that part when it asks, and its rows answer nothing else", async () => {
+    const { stores, calls } = searchCounting();
+    await query(stores);
+    expect(calls).toEqual([undefined, { eq: { part: 'key' } }]);
+    const { embedded, searched } = seen.at(-1)!;
+    const byPart = searched!;
     expect(byPart).toHaveLength(2);
+    expect(byPart.every((c) => c.part === 'key')).toBe(true);
     expect(byPart[0].id).toBe(imageIdOf(signs[2]));
     expect(byPart[0].distance).toBeCloseTo(0, 5);
-    const embedded = candidates.filter((c) => c.part !== 'key');
     expect(embedded.length).toBe(signs.length);
     for (const c of embedded) expect(c.part).toBe('full');
     // the query image's own full row is T, far from the reversed vector the query asked
     expect(embedded.find((c) => c.id === imageIdOf(signs[2]))!.distance).toBeGreaterThan(0.05);
+  });
+
+  it('does not run the part search when rank does not ask for it', async () => {
+    askMore = false;
+    try {
+      const { stores, calls } = searchCounting();
+      await query(stores);
+      expect(calls).toEqual([undefined]);
+      expect(seen.at(-1)!.searched).toBeNull();
+    } finally {
+      askMore = true;
+    }
   });
 });
 

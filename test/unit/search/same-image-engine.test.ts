@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine } from '../../../lib/search/engines';
 import { HASH_PART, SAME_HQ, SAME_THRESHOLD, SameImageEngine as SameImageEngineClass, WORDS_PART, verificationPool, type SameImageEngine } from '../../../lib/search/engines/same-image';
-import type { Candidate } from '../../../lib/search/engine';
+import type { Candidate, PartSearch } from '../../../lib/search/engine';
 import { getEmbedder } from '../../../lib/vision/embedder';
 import { EDITS, PHOTOMETRIC, edit } from '../../support/edits';
 import { decodeFeatures } from '../../../lib/vision/local-features';
@@ -18,6 +18,15 @@ import { TRANSFORMS, libraryCopy, transform } from '../../support/transforms';
 const MEMBERS = ['garden', 'yellow-flower', 'dune', 'storm', 'people-1', 'dragonfly', 'wood', 'aitzgorri'];
 /** Not in the library, but of the same kinds of scene (flowers, grass, people, mountains). */
 const OUTSIDERS = ['fresh-flower', 'green-meadow', 'people-2', 'picos-de-europa'];
+
+/** Counts the part searches the engine asks for. */
+class CountingLibrary extends MemoryLibrary {
+  partSearches = 0;
+  override partCandidates(search: PartSearch): Candidate[] {
+    this.partSearches++;
+    return super.partCandidates(search);
+  }
+}
 
 const copies = new Map<string, Buffer>();
 let library: MemoryLibrary;
@@ -63,7 +72,7 @@ describe('same-image engine (same_hq)', () => {
 
   // The embedding candidates are switched off (verify 0): what is found comes from the bags alone.
   it("finds a picture pasted small into a collage from its bags of words alone", { timeout: 180_000 }, async () => {
-    const wordsOnly = new MemoryLibrary(new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, verify: 0 }));
+    const wordsOnly = new CountingLibrary(new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, verify: 0 }));
     const neither = new MemoryLibrary(new SameImageEngineClass('same_hq', await getEmbedder(), { ...SAME_HQ, verify: 0, wordCandidates: 0 }));
     for (const name of MEMBERS) {
       await wordsOnly.add(name, copies.get(name)!);
@@ -76,6 +85,18 @@ describe('same-image engine (same_hq)', () => {
       expect(found.map((m) => m.id), `collage of ${name}`).toEqual([name]);
       expect(await neither.search(collage)).toEqual([]);
     }
+    expect(wordsOnly.partSearches).toBe(4);
+  });
+
+  it('searches the bags of words only when no embedding candidate is the same picture', { timeout: 120_000 }, async () => {
+    const counting = new CountingLibrary(await getEngine('same_hq'));
+    for (const name of MEMBERS) await counting.add(name, copies.get(name)!);
+    const found = await counting.search(await edit(copies.get('garden')!, 'crop-65'));
+    expect(found[0]?.id).toBe('garden');
+    expect(counting.partSearches).toBe(0);
+    // a photo that is not in the library: every candidate fails, so the bags are searched too
+    expect(await counting.search(await edit(copies.get('fresh-flower')!, 'crop-65'))).toEqual([]);
+    expect(counting.partSearches).toBe(1);
   });
 
   it('verifies the nearest images by embedding first, then those only the bags of words found', () => {
