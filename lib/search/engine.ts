@@ -36,6 +36,18 @@ export interface Description {
    * distance in that part's space; rows of that part never answer `vectors`.
    */
   partSearch?: PartSearch;
+  /**
+   * Query only: the query's next stage — more vectors, searched like `vectors`, and a part search —
+   * computed and searched only when `rank` asks for more candidates (same-image: the centre and
+   * quadrant views and the bags of visual words, when the whole picture's nearest images are not
+   * the same picture).
+   */
+  next?: () => Promise<QueryStage>;
+}
+
+export interface QueryStage {
+  vectors: PartVector[];
+  partSearch?: PartSearch;
 }
 
 export interface PartSearch {
@@ -100,6 +112,17 @@ export interface SearchEngine {
   readonly metric: 'cosine' | 'l2';
   /** How many nearest neighbours to fetch per query vector before `rank`. */
   readonly candidatePool: number;
+  /**
+   * How many images `rank` can use at most (same-image verifies a handful); the search reads no
+   * more items than this. Omitted: as many as the page asks for (a ranking engine).
+   */
+  readonly candidateImages?: number;
+  /**
+   * Parts whose rows live in a space of their own (same-image: the pHash and the bag of visual
+   * words): they answer only a search of that part (ExactProbe, Description.partSearch), never the
+   * query's `vectors`.
+   */
+  readonly ownParts?: readonly string[];
   /** Describe an image being added to a library. */
   describe(image: DecodedImage): Promise<Description>;
   /** Describe a query image (may differ from `describe`, e.g. fewer parts). */
@@ -115,8 +138,9 @@ export interface SearchEngine {
     candidates: Candidate[],
     loadSidecar: (id: string) => Promise<Buffer | null>,
     /**
-     * The candidates of the query's part search (Description.partSearch), searched when called,
-     * not before: an engine asks for them only when `candidates` did not answer the query.
+     * The candidates of the query's next stage (Description.next) and of its part search
+     * (Description.partSearch), computed and searched when called, not before: an engine asks for
+     * them only when `candidates` did not answer the query.
      */
     more?: () => Promise<Candidate[]>,
   ): Promise<Match[]>;

@@ -23,7 +23,7 @@ import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorHit, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
 import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
-import { WHOLE_IMAGE, type Candidate, type Description, type Match, type PartSearch, type QueryHint, type Region, type SearchEngine } from './engine';
+import { WHOLE_IMAGE, type Candidate, type Description, type Match, type PartSearch, type PartVector, type QueryHint, type Region, type SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
 
@@ -356,25 +356,37 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   const description = await engine.describeQuery(image, req.subject ? { subject: req.subject } : undefined);
   const querySubject = subjectOf(description.subject);
   if (querySubject) empty = { ...empty, query_subject: querySubject };
-  if (description.vectors.length === 0) return empty;
-  const words = description.partSearch?.vectors.length ? description.partSearch : undefined;
-  const rows = await nearest(table, engine, description.vectors.map((v) => v.vector), where, window.end + 1, words?.part);
-  const byImage = await committedRows(stores, lib, rows, filter, window.end + 1);
+  if (description.vectors.length === 0 && !description.next) return empty;
+  // An engine that verifies a handful of candidates (same-image) needs no more images than those.
+  const need = Math.min(window.end + 1, engine.candidateImages ?? Infinity);
+  const candidatesOf = async (vectors: PartVector[], words: PartSearch | undefined) => {
+    const rows = vectors.length ? await nearest(table, engine, vectors.map((v) => v.vector), where, need, words?.part) : [];
+    return committedRows(stores, lib, rows, filter, need);
+  };
+  const byImage = await candidatesOf(description.vectors, description.partSearch);
   const candidateOf = ({ row, item }: { row: NearRow; item: Item }): Candidate => {
     const profile = decodeProfile(item.profile);
     return { id: row.item, distance: row.distance, part: row.part, ...(profile ? { profile } : {}) };
   };
   const candidates = [...byImage.values()].map(candidateOf);
-  if (candidates.length === 0 && !words) return empty;
-  // The part search runs only if the engine asks for it (SearchEngine.rank `more`).
-  let byPart = new Map<string, { row: NearRow; item: Item }>();
-  const more = words
-    ? async (): Promise<Candidate[]> => {
-        byPart = await committedRows(stores, lib, await partNearest(table, engine, words, where), filter, words.images);
-        return [...byPart.values()].slice(0, words.images).map(candidateOf);
-      }
-    : undefined;
-  const itemOf = (id: string) => (byImage.get(id) ?? byPart.get(id))?.item;
+  const words = description.partSearch?.vectors.length ? description.partSearch : undefined;
+  if (candidates.length === 0 && !words && !description.next) return empty;
+  // The next stage and the part search run only if the engine asks for them (SearchEngine.rank `more`).
+  const later = new Map<string, { row: NearRow; item: Item }>();
+  const more =
+    words || description.next
+      ? async (): Promise<Candidate[]> => {
+          const stage = description.next ? await description.next() : undefined;
+          const search = stage?.partSearch?.vectors.length ? stage.partSearch : words;
+          const [embedded, byPart] = await Promise.all([
+            stage ? candidatesOf(stage.vectors, search) : new Map<string, { row: NearRow; item: Item }>(),
+            search ? partNearest(table, engine, search, where).then((rows) => committedRows(stores, lib, rows, filter, search.images)) : new Map<string, { row: NearRow; item: Item }>(),
+          ]);
+          for (const [id, hit] of [...embedded, ...byPart]) if (!later.has(id) && !byImage.has(id)) later.set(id, hit);
+          return [...embedded.values()].map(candidateOf).concat([...byPart.values()].slice(0, search?.images ?? 0).map(candidateOf));
+        }
+      : undefined;
+  const itemOf = (id: string) => (byImage.get(id) ?? later.get(id))?.item;
   const matches = await engine.rank(
     { image, description },
     candidates,
@@ -452,7 +464,7 @@ async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filt
   const served = new Map<string, { row: NearRow; item: Item }>();
   const order = [...new Set(rows.map((r) => r.item))];
   for (let from = 0; from < order.length && served.size < need; ) {
-    const size = Number.isFinite(need) ? Math.max(JOIN_CHUNK, need - served.size) : order.length;
+    const size = Number.isFinite(need) ? Math.max(Math.min(JOIN_CHUNK, 2 * need), need - served.size) : order.length;
     const chunk = new Set(order.slice(from, from + size));
     from += chunk.size;
     const items = await committedWrites(stores, [...chunk].map((id) => imageKey(lib, id)));
@@ -467,7 +479,7 @@ async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filt
   return new Map([...served.entries()].sort((a, b) => a[1].row.distance - b[1].row.distance));
 }
 
-/** Fewest items read at a time when joining rows to their committed images. */
+/** Fewest items read at a time when joining rows to their committed images (twice the images asked for, when fewer). */
 const JOIN_CHUNK = 100;
 
 /**
@@ -483,6 +495,7 @@ async function nearest(
   distinct: number,
   searchedPart?: string,
 ): Promise<NearRow[]> {
+  const own = new Set([...(engine.ownParts ?? []), ...(searchedPart ? [searchedPart] : [])]);
   let k = Math.max(engine.candidatePool, distinct);
   for (let round = 0; ; round++) {
     const hitLists = await Promise.all(
@@ -490,8 +503,8 @@ async function nearest(
         table.search(v, { k, where, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR }),
       ),
     );
-    // A searched part's rows live in another space (Description.partSearch); they answer the part search only.
-    const best = bestRows(hitLists.flat(), (row) => row.part !== searchedPart);
+    // Rows of the engine's own parts and of the searched part live in other spaces; they answer their own searches only.
+    const best = bestRows(hitLists.flat(), (row) => !own.has(row.part));
     const exhausted = hitLists.every((h) => h.length < k);
     const images = new Set(best.map((r) => r.item)).size;
     if (exhausted || images >= distinct || k >= MAX_NEIGHBOURS || round >= 2) return best;

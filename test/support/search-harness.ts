@@ -59,7 +59,8 @@ export class MemoryLibrary {
    * gathers them: rows of the searched part (Description.partSearch) answer only the part search.
    */
   candidates(queryVectors: number[][], pool = this.engine.candidatePool, search?: PartSearch): Candidate[] {
-    return this.nearest(queryVectors, pool, (r) => r.part !== search?.part);
+    const own = this.engine.ownParts ?? [];
+    return this.nearest(queryVectors, pool, (r) => r.part !== search?.part && !own.includes(r.part));
   }
 
   /** The part search's `images` nearest images, as candidates of that part. */
@@ -106,27 +107,45 @@ export class MemoryLibrary {
     return hits.length ? hits.map((h) => ({ id: h.id, score: probe.score(h.distance), region: WHOLE_IMAGE })) : null;
   }
 
+  /** The candidates of a query's next stage and part search, as the API's `more` answers them. */
+  async later(description: Description): Promise<Candidate[]> {
+    const stage = description.next ? await description.next() : undefined;
+    const search = stage?.partSearch?.vectors.length ? stage.partSearch : description.partSearch;
+    const embedded = stage?.vectors.length ? this.candidates(stage.vectors.map((v) => v.vector), undefined, search) : [];
+    return [...embedded, ...(search ? this.partCandidates(search) : [])];
+  }
+
   async search(bytes: Buffer): Promise<Match[]> {
     const image = await decode(bytes);
     const exact = await this.exact(image);
     if (exact) return exact;
     const description = await this.engine.describeQuery(image);
-    const search = description.partSearch;
-    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, search);
-    // As the API does: the part search runs only when rank asks for it.
-    const more = search ? async () => this.partCandidates(search) : undefined;
+    const candidates = this.candidates(description.vectors.map((v) => v.vector), undefined, description.partSearch);
+    // As the API does: the next stage and the part search run only when rank asks for them.
+    const more = description.next || description.partSearch ? () => this.later(description) : undefined;
     return this.engine.rank({ image, description }, candidates, async (id) => this.sidecars.get(id) ?? null, more);
   }
 
   /**
-   * The query's description and candidates, for engines that score without a threshold
-   * (benchmarks): the part search's candidates are among them, as if rank had asked for them.
+   * A query as the API hands it to rank, for benchmarks that score without a threshold:
+   * `first` are the candidates of its first stage, `more` those of its next stage and part search
+   * (computed once, when first asked), and `candidates` every one of them, as if rank had asked.
    */
-  async prepareQuery(bytes: Buffer): Promise<{ image: DecodedImage; description: Description; candidates: Candidate[]; sidecar: (id: string) => Promise<Buffer | null> }> {
+  async prepareQuery(bytes: Buffer, { staged = false } = {}): Promise<{
+    image: DecodedImage;
+    description: Description;
+    candidates: Candidate[];
+    first: Candidate[];
+    more?: () => Promise<Candidate[]>;
+    sidecar: (id: string) => Promise<Buffer | null>;
+  }> {
     const image = await decode(bytes);
     const description = await this.engine.describeQuery(image);
-    const search = description.partSearch;
-    const candidates = [...this.candidates(description.vectors.map((v) => v.vector), undefined, search), ...(search ? this.partCandidates(search) : [])];
-    return { image, description, candidates, sidecar: async (id) => this.sidecars.get(id) ?? null };
+    const first = this.candidates(description.vectors.map((v) => v.vector), undefined, description.partSearch);
+    const hasMore = Boolean(description.next || description.partSearch);
+    let later: Promise<Candidate[]> | undefined;
+    const more = hasMore ? () => (later ??= this.later(description)) : undefined;
+    const candidates = staged || !more ? first : [...first, ...(await more())];
+    return { image, description, candidates, first, more, sidecar: async (id) => this.sidecars.get(id) ?? null };
   }
 }

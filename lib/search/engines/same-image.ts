@@ -38,7 +38,7 @@ import { cropRgb, mirrorRgb, resizeRgb, toGrey, mirrorGrey, type Rect } from '..
 import { ORB_VOCABULARY_BASE64 } from '../../vision/orb-vocabulary';
 import { hamming64, pHash } from '../../vision/phash';
 import { decodeVocabulary, featureBag, type Vocabulary } from '../../vision/visual-words';
-import type { Candidate, Description, ExactProbe, LibraryKind, Match, PartVector, Region, SearchEngine } from '../engine';
+import type { Candidate, Description, ExactProbe, LibraryKind, Match, PartSearch, PartVector, Region, SearchEngine } from '../engine';
 import { bestPerItem } from './embedding';
 
 export const SAME_THRESHOLD = 0.5;
@@ -76,6 +76,14 @@ export interface SameImageOptions {
   /** Candidates verified per query. */
   verify: number;
   /**
+   * First stage of a query (0: none): only the whole picture is embedded, and its nearest images
+   * are verified with the whole copy's keypoints, up to this many while none passes. The other
+   * views, the quadrants' keypoints and the bags of words are computed only when none of them is
+   * the same picture (Description.next), so a query whose picture is plainly in the library costs
+   * one embedding instead of six.
+   */
+  quickVerify: number;
+  /**
    * Query keypoints also from its four quadrants seen at twice the size (this many per quadrant;
    * 0: none), mapped back into the query's coordinates: a picture pasted small into a collage, or
    * shown much smaller than stored, then has keypoints at the stored image's scale.
@@ -110,6 +118,8 @@ export const SAME_HQ: SameImageOptions = {
   // photo is first or second for every edit but the collage, whose source is within the first 6
   // in 29 of 34 queries.
   verify: 6,
+  // On the tuning photos, a source found by its whole-picture view is its first or second nearest.
+  quickVerify: 2,
   quadrantFeatures: 250,
   quadrantViews: true,
   // On the tuning collages the source is among the 6 embedding candidates in 27 of 34 queries;
@@ -140,6 +150,7 @@ export const PICTURE_BOOK: SameImageOptions = {
   minEvidence: 30,
   features: 1000,
   verify: 30,
+  quickVerify: 0,
   quadrantFeatures: 0,
   quadrantViews: false,
   wordCandidates: 0,
@@ -223,10 +234,9 @@ export function hashVector(hash: bigint, dimension: number): number[] {
   return v;
 }
 
-function hashBytes(hash: bigint, wholeCount?: number): Buffer {
-  const b = Buffer.alloc(wholeCount === undefined ? 8 : 12);
+function hashBytes(hash: bigint): Buffer {
+  const b = Buffer.alloc(8);
   b.writeBigUInt64LE(hash);
-  if (wholeCount !== undefined) b.writeUInt32LE(wholeCount, 8);
   return b;
 }
 
@@ -235,22 +245,49 @@ function sliceFeatures(f: LocalFeatures, start: number, end: number): LocalFeatu
   return { width: f.width, height: f.height, points: f.points.subarray(2 * start, 2 * end), descriptors: f.descriptors.subarray(32 * start, 32 * end) };
 }
 
-/**
- * The query's keypoints in two parts: those of the whole work copy, and those its quadrants add
- * (quadrantFeatures). Each query keypoint is matched on its own, so matching the parts one after
- * the other and joining the matches gives what matching the whole list gives.
- */
-interface QueryFeatures {
+/** Calls `f` once, when first asked, and hands every caller its promise. */
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+}
+
+/** The keypoints a query's quadrants add (quadrantFeatures). */
+interface QuadrantFeatures {
+  /** The whole copy's keypoints followed by the quadrants', all in the work copy's coordinates. */
   all: LocalFeatures;
+  /** The quadrants' keypoints alone, in the work copy's coordinates. */
+  extra: LocalFeatures;
+  /** Each quadrant's keypoints in its own crop's coordinates (for its bag of words). */
+  lists: LocalFeatures[];
+}
+
+/**
+ * What verification needs of a query: the whole work copy's keypoints and pHash, and the
+ * quadrants' keypoints, computed once when first needed. Each query keypoint is matched on its
+ * own, so matching the whole copy's keypoints and then the quadrants' and joining the matches
+ * gives what matching the joined list gives.
+ */
+interface QueryState {
   whole: LocalFeatures;
-  extra: LocalFeatures | null;
   hash: bigint;
+  quadrants: () => Promise<QuadrantFeatures | null>;
+}
+
+/** A stored image's keypoints and pHash, from its sidecar. */
+interface StoredFeatures {
+  features: LocalFeatures;
+  hash: bigint | null;
 }
 
 export class SameImageEngine implements SearchEngine {
   readonly metric = 'cosine' as const;
   readonly dimension: number;
   readonly candidatePool: number;
+  /** The images a query can use: the verified candidates and a few spare for adds in flight. */
+  readonly candidateImages: number;
+  readonly ownParts = [HASH_PART, WORDS_PART] as const;
+  /** The state of each query this engine described, for its verification (see QueryState). */
+  private readonly queries = new WeakMap<Description, QueryState>();
 
   constructor(
     readonly kind: LibraryKind,
@@ -260,6 +297,7 @@ export class SameImageEngine implements SearchEngine {
     this.dimension = embedder.dimension;
     // Rows per query vector: an image has nine rows, so verifying a few images needs more rows.
     this.candidatePool = Math.max(40, options.verify);
+    this.candidateImages = options.verify + 4;
   }
 
   private async prepare(image: DecodedImage): Promise<Prepared> {
@@ -269,6 +307,7 @@ export class SameImageEngine implements SearchEngine {
   }
 
   private async embedParts(list: Array<[string, RgbImage]>): Promise<PartVector[]> {
+    if (list.length === 0) return [];
     const s = this.embedder.inputSize;
     const squares = await Promise.all(list.map(([, img]) => resizeRgb(img, s, s)));
     const vectors = await this.embedder.embedBatch(squares);
@@ -306,18 +345,18 @@ export class SameImageEngine implements SearchEngine {
   }
 
   /**
-   * The query's keypoints: the whole work copy, plus its quadrants at twice the size (see
-   * quadrantFeatures), and each quadrant's own list (in its crop's coordinates).
+   * The keypoints of the query's quadrants seen at twice the size (see quadrantFeatures), mapped
+   * back into the work copy's coordinates; null when the engine takes none.
    */
-  private async queryFeatures(image: DecodedImage, p: Prepared): Promise<{ all: LocalFeatures; quadrants: LocalFeatures[] }> {
+  private async quadrantFeatures(image: DecodedImage, p: Prepared): Promise<QuadrantFeatures | null> {
     const n = this.options.quadrantFeatures;
-    if (n <= 0) return { all: p.features, quadrants: [] };
+    if (n <= 0) return null;
     const big = await image.rgb({ width: 2 * WORK_SIDE, height: 2 * WORK_SIDE, fit: 'inside' });
     const scale = p.work.width / big.width;
     const tw = big.width * QUADRANT;
     const th = big.height * QUADRANT;
-    const lists: LocalFeatures[] = [p.features];
-    const offsets: Array<[number, number]> = [[0, 0]];
+    const lists: LocalFeatures[] = [];
+    const offsets: Array<[number, number]> = [];
     for (const [fx, fy] of [
       [0, 0],
       [1, 0],
@@ -329,42 +368,55 @@ export class SameImageEngine implements SearchEngine {
       lists.push(await orbFeatures(toGrey(cropRgb(big, { left, top, width: tw, height: th })), n));
       offsets.push([left, top]);
     }
-    const total = lists.reduce((k, f) => k + f.points.length / 2, 0);
+    const whole = featureCount(p.features);
+    const total = whole + lists.reduce((k, f) => k + featureCount(f), 0);
     const points = new Float32Array(total * 2);
     const descriptors = new Uint8Array(total * 32);
-    let k = 0;
+    points.set(p.features.points);
+    descriptors.set(p.features.descriptors);
+    let k = whole;
     lists.forEach((f, li) => {
       const [ox, oy] = offsets[li];
-      const s = li === 0 ? 1 : scale;
-      for (let i = 0; i < f.points.length / 2; i++, k++) {
-        points[2 * k] = li === 0 ? f.points[2 * i] : (f.points[2 * i] + ox) * s;
-        points[2 * k + 1] = li === 0 ? f.points[2 * i + 1] : (f.points[2 * i + 1] + oy) * s;
+      for (let i = 0; i < featureCount(f); i++, k++) {
+        points[2 * k] = (f.points[2 * i] + ox) * scale;
+        points[2 * k + 1] = (f.points[2 * i + 1] + oy) * scale;
         descriptors.set(f.descriptors.subarray(32 * i, 32 * i + 32), 32 * k);
       }
     });
-    return { all: { width: p.features.width, height: p.features.height, points, descriptors }, quadrants: lists.slice(1) };
+    const all: LocalFeatures = { width: p.features.width, height: p.features.height, points, descriptors };
+    return { all, extra: sliceFeatures(all, whole, total), lists };
   }
 
+  private queryState(image: DecodedImage, p: Prepared): QueryState {
+    return { whole: p.features, hash: p.hash, quadrants: once(() => this.quadrantFeatures(image, p)) };
+  }
+
+  /**
+   * A query's description. With `quickVerify`, only the whole picture is embedded now; the other
+   * views (centre, quadrants) and the bags of visual words are the next stage, computed only if
+   * rank asks for more candidates.
+   */
   async describeQuery(image: DecodedImage): Promise<Description> {
     const p = await this.prepare(image);
-    // The centre view leaves out what edits add at the borders (a rotation's corners, a caption).
-    const views: Array<[string, RgbImage]> = [
-      ['full', p.work],
-      ['c70', centre70(p.work)],
-    ];
-    // A quadrant view lands near the stored whole image when the query pasted it small into a collage.
-    if (this.options.quadrantViews) views.push(...quadrants(p.work));
-    const wholeCount = featureCount(p.features);
-    const { all, quadrants: quadrantFeatures } = await this.queryFeatures(image, p);
-    const description: Description = { vectors: await this.embedParts(views), sidecar: encodeFeatures(all, hashBytes(p.hash, wholeCount)) };
-    if (this.options.wordCandidates > 0) {
+    const state = this.queryState(image, p);
+    // The centre view leaves out what edits add at the borders (a rotation's corners, a caption);
+    // a quadrant view lands near the stored whole image when the query pasted it small into a collage.
+    const views: Array<[string, RgbImage]> = [['full', p.work], ['c70', centre70(p.work)], ...(this.options.quadrantViews ? quadrants(p.work) : [])];
+    const words = async (): Promise<PartSearch | undefined> => {
+      if (this.options.wordCandidates <= 0) return undefined;
       const vocab = orbVocabulary();
-      description.partSearch = {
+      const lists = [state.whole, ...((await state.quadrants())?.lists ?? [])];
+      return {
         part: WORDS_PART,
-        vectors: [p.features, ...quadrantFeatures].filter((f) => featureCount(f) > 0).map((f) => featureBag(vocab, f, this.dimension)),
+        vectors: lists.filter((f) => featureCount(f) > 0).map((f) => featureBag(vocab, f, this.dimension)),
         images: this.options.wordCandidates,
       };
-    }
+    };
+    const staged = this.options.quickVerify > 0;
+    const description: Description = { vectors: await this.embedParts(staged ? views.slice(0, 1) : views) };
+    if (staged) description.next = async () => ({ vectors: await this.embedParts(views.slice(1)), partSearch: await words() });
+    else description.partSearch = await words();
+    this.queries.set(description, state);
     return description;
   }
 
@@ -376,20 +428,6 @@ export class SameImageEngine implements SearchEngine {
         : await fitHomography(query, stored, matches, this.options.tolerance);
     const { minCoverage, minSupport, minEvidence = Infinity } = this.options;
     return fit.coverage >= minCoverage && (fit.support >= minSupport || fit.inliers * fit.coverage >= minEvidence) ? fit : NO_FIT;
-  }
-
-  /**
-   * The fit of the query to a stored image. The whole copy's keypoints are matched first; the
-   * quadrants' keypoints only when that fit is not already decisive (fullInliers): the score
-   * saturates there, so the answer is the one matching every keypoint at once would give.
-   */
-  private async fit(query: QueryFeatures, stored: LocalFeatures): Promise<Fit> {
-    const matches = await matchFeatures(query.whole, stored);
-    const fit = await this.fitMatches(query.whole, stored, matches);
-    if (!query.extra || fit.inliers >= this.options.fullInliers) return fit;
-    const offset = featureCount(query.whole);
-    const more = (await matchFeatures(query.extra, stored)).map((m) => ({ q: m.q + offset, s: m.s }));
-    return this.fitMatches(query.all, stored, [...matches, ...more]);
   }
 
   /** Calibrated score: the geometric evidence, or the hash evidence for near-exact copies. */
@@ -406,7 +444,15 @@ export class SameImageEngine implements SearchEngine {
    * are verified nearest first; with `stopAfterMiss`, the first one that fails after one that
    * passed ends the verification (copies of one picture lie next to each other in the embedding
    * space; what lies beyond the first different picture is not verified). Without it every
-   * candidate is scored, as the benchmarks need.
+   * candidate of each stage is scored, as the benchmarks need.
+   *
+   * Stages (`more`: the candidates of the query's next stage and part search, Description.next):
+   * with quickVerify, the whole picture's nearest images are verified first with the whole copy's
+   * keypoints (and the quadrants' too for one that passes, so that its score is the one a full
+   * verification gives), up to quickVerify of them while none passes; only if none did are the
+   * next stage's candidates asked for and the `verify` nearest over every view, then the
+   * `wordCandidates` nearest by words, verified with every keypoint. Without quickVerify, the
+   * candidates given are verified, then those `more` adds if none passed.
    */
   async verifyAll(
     query: { image: DecodedImage; description: Description },
@@ -414,62 +460,88 @@ export class SameImageEngine implements SearchEngine {
     loadSidecar: (id: string) => Promise<Buffer | null>,
     { stopAfterMiss = false, more }: { stopAfterMiss?: boolean; more?: () => Promise<Candidate[]> } = {},
   ): Promise<Match[]> {
-    let q: QueryFeatures;
-    if (query.description.sidecar) {
-      const d = decodeFeatures(query.description.sidecar);
-      const total = featureCount(d.features);
-      const wholeCount = d.extra.length >= 12 ? Math.min(total, d.extra.readUInt32LE(8)) : total;
-      q = {
-        all: d.features,
-        whole: wholeCount < total ? sliceFeatures(d.features, 0, wholeCount) : d.features,
-        extra: wholeCount < total ? sliceFeatures(d.features, wholeCount, total) : null,
-        hash: d.extra.readBigUInt64LE(0),
-      };
-    } else {
-      const p = await this.prepare(query.image);
-      q = { all: p.features, whole: p.features, extra: null, hash: p.hash };
-    }
-    let mirrored: Promise<QueryFeatures> | undefined;
-    const mirrorFeatures = () =>
-      (mirrored ??= (async () => {
-        const work = await query.image.rgb({ width: WORK_SIDE, height: WORK_SIDE, fit: 'inside' });
-        const features = await orbFeatures(mirrorGrey(toGrey(work)), this.options.features);
-        return { all: features, whole: features, extra: null, hash: q.hash };
-      })());
+    const q = this.queries.get(query.description) ?? this.queryState(query.image, await this.prepare(query.image));
+    const mirrorFeatures = once(async () => {
+      const work = await query.image.rgb({ width: WORK_SIDE, height: WORK_SIDE, fit: 'inside' });
+      return orbFeatures(mirrorGrey(toGrey(work)), this.options.features);
+    });
+    const sidecars = new Map<string, Promise<StoredFeatures | null>>();
+    const storedOf = (id: string) => {
+      let s = sidecars.get(id);
+      if (!s) {
+        s = loadSidecar(id)
+          .then((raw) => {
+            if (!raw) return null;
+            const d = decodeFeatures(raw);
+            return { features: d.features, hash: d.extra.length >= 8 ? d.extra.readBigUInt64LE(0) : null };
+          })
+          .catch(() => null);
+        sidecars.set(id, s);
+      }
+      return s;
+    };
+    const wholeMatches = new Map<string, PointMatch[]>();
+    const mirrorTried = new Set<string>();
+    /** Candidates whose fit used every keypoint of the query that could change it. */
+    const settled = new Set<string>();
+    const out = new Map<string, Match>();
+    const hit = () => [...out.values()].some((m) => m.score >= SAME_THRESHOLD);
 
-    const out: Match[] = [];
-    const hit = () => out.some((m) => m.score >= SAME_THRESHOLD);
-    const verify = async (pool: Candidate[]) => {
-      const sidecars = await Promise.all(pool.map((c) => loadSidecar(c.id).catch(() => null)));
+    /** The fit to a stored image: the whole copy's keypoints, then the quadrants' unless the fit is decisive (or, 'if-passed', failed). */
+    const fitTo = async (id: string, stored: LocalFeatures, quadrantsWhen: 'always' | 'if-passed'): Promise<{ fit: Fit; settled: boolean }> => {
+      let matches = wholeMatches.get(id);
+      if (!matches) wholeMatches.set(id, (matches = await matchFeatures(q.whole, stored)));
+      const fit = await this.fitMatches(q.whole, stored, matches);
+      if (fit.inliers >= this.options.fullInliers) return { fit, settled: true };
+      if (quadrantsWhen === 'if-passed' && fit.inliers < this.options.minInliers) return { fit, settled: false };
+      const quads = await q.quadrants();
+      if (!quads) return { fit, settled: true };
+      const offset = featureCount(q.whole);
+      const extra = (await matchFeatures(quads.extra, stored)).map((m) => ({ q: m.q + offset, s: m.s }));
+      return { fit: await this.fitMatches(quads.all, stored, [...matches, ...extra]), settled: true };
+    };
+
+    /** Verifies `pool` in order; 'stop' when stopAfterMiss ended it. With `giveUp`, stops after that many while none has passed. */
+    const verify = async (pool: Candidate[], quadrantsWhen: 'always' | 'if-passed', giveUp = Infinity): Promise<'stop' | void> => {
+      pool.forEach((c) => void storedOf(c.id)); // all sidecars are read at once
       for (let i = 0; i < pool.length; i++) {
-        const raw = sidecars[i];
-        if (!raw) continue;
-        const stored = decodeFeatures(raw);
-        const hashDistance = stored.extra.length >= 8 ? hamming64(q.hash, stored.extra.readBigUInt64LE(0)) : 64;
-        let fit = await this.fit(q, stored.features);
+        if (i >= giveUp && !hit()) return;
+        const c = pool[i];
+        const stored = await storedOf(c.id);
+        if (!stored) continue;
+        let { fit, settled: done } = await fitTo(c.id, stored.features, quadrantsWhen);
         let mirror = false;
         // A mirrored copy lands nearest the stored image's mirror view (on the tuning photos, every
         // match that needed the mirrored fit did); other candidates are not fitted mirrored.
-        if (fit.inliers < this.options.minInliers && pool[i].part === 'mirror') {
-          const m = await this.fit(await mirrorFeatures(), stored.features);
+        if (fit.inliers < this.options.minInliers && c.part === 'mirror' && !mirrorTried.has(c.id)) {
+          mirrorTried.add(c.id);
+          const m = await this.fitMatches(await mirrorFeatures(), stored.features, await matchFeatures(await mirrorFeatures(), stored.features));
           if (m.inliers > fit.inliers) [fit, mirror] = [m, true];
         }
+        if (done || fit.inliers >= this.options.minInliers) settled.add(c.id);
+        const hashDistance = stored.hash === null ? 64 : hamming64(q.hash, stored.hash);
         // A bag's distance is not an embedding distance: such a candidate has no hash agreement.
-        const score = this.score(fit.inliers, hashDistance, pool[i].part === WORDS_PART ? Infinity : pool[i].distance);
+        const score = this.score(fit.inliers, hashDistance, c.part === WORDS_PART ? Infinity : c.distance);
         const geo = fit.inliers >= this.options.minInliers;
-        out.push({ id: pool[i].id, score, region: geo ? regionOf(fit, q.all, stored.features, mirror) : WHOLE });
-        if (stopAfterMiss && score < SAME_THRESHOLD && hit()) return;
+        const before = out.get(c.id);
+        if (!before || score > before.score) out.set(c.id, { id: c.id, score, region: geo ? regionOf(fit, q.whole, stored.features, mirror) : WHOLE });
+        if (stopAfterMiss && score < SAME_THRESHOLD && hit()) return 'stop';
       }
     };
+    const answer = () => [...out.values()].sort((a, b) => b.score - a.score);
+    const unsettled = (pool: Candidate[]) => pool.filter((c) => !settled.has(c.id));
 
-    const pool = verificationPool(candidates, this.options);
-    await verify(pool);
-    // The bags of words are searched only when nothing the candidates held was the same picture.
-    if (more && this.options.wordCandidates > 0 && !hit()) {
-      const taken = new Set(pool.map((c) => c.id));
-      await verify(verificationPool([...candidates, ...(await more())], this.options).filter((c) => !taken.has(c.id)));
+    if (this.options.quickVerify > 0 && more) {
+      const first = verificationPool(candidates, { verify: this.options.verify, wordCandidates: 0 });
+      if ((await verify(first, 'if-passed', this.options.quickVerify)) === 'stop' || hit()) return answer();
+      await verify(unsettled(verificationPool([...candidates, ...(await more())], this.options)), 'always');
+      return answer();
     }
-    return out.sort((a, b) => b.score - a.score);
+    const pool = verificationPool(candidates, this.options);
+    if ((await verify(pool, 'always')) === 'stop') return answer();
+    // The part search (bags of words) runs only when nothing the candidates held was the same picture.
+    if (more && !hit()) await verify(unsettled(verificationPool([...candidates, ...(await more())], this.options)), 'always');
+    return answer();
   }
 
   async rank(

@@ -191,6 +191,17 @@ describe('result window and ANN index', () => {
     expect(r.result).toEqual((await search({ start: 0, end: 300 })).result);
   });
 
+  it('reads no more items than an engine that verifies a handful of candidates can use', async () => {
+    // The same-image engine verifies at most its candidateImages; a page of 300 asks for no more of them.
+    const few = { ...engine, candidatePool: 1000, candidateImages: 5 };
+    const read: number[] = [];
+    const counting: Stores = { ...env.stores, metadata: { ...env.stores.metadata, batchGet: async (k) => (read.push(k.length), env.stores.metadata.batchGet(k)) } };
+    const r = await searchImages(counting, few, lib, { image: await decoded(9), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 300 } });
+    expect(read.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(r.result_num).toBe(10);
+    expect(r.result).toEqual((await search({ start: 0, end: 300 })).result.slice(0, 10));
+  });
+
   it('reads on, nearest first, past images whose add is not committed', async () => {
     const image = await decoded(9);
     const all = await search({ start: 0, end: 1000 });
@@ -311,6 +322,71 @@ describe("a part search (the same-image engine's bags of visual words)", () => {
       await query(stores);
       expect(calls).toEqual([undefined]);
       expect(seen.at(-1)!.searched).toBeNull();
+    } finally {
+      askMore = true;
+    }
+  });
+});
+
+describe("a query's next stage (the same-image engine's other views)", () => {
+  // The first stage asks a vector far from the query image; the next stage asks the query image's own
+  // thumbnail vector and a part search of 'mirror': computed and searched only when rank asks.
+  const base = testEngine('similar');
+  let nextCalls = 0;
+  let askMore = true;
+  const seen: Array<{ first: Candidate[]; later: Candidate[] | null }> = [];
+  const staged: SearchEngine = {
+    ...base,
+    describe: (image) => base.describe(image),
+    async describeQuery(image) {
+      const [own] = (await base.describeQuery(image)).vectors;
+      return {
+        vectors: [{ part: 'full', vector: own.vector.map((x) => -x) }],
+        next: async () => (nextCalls++, { vectors: [own], partSearch: { part: 'mirror', vectors: [own.vector], images: 1 } }),
+      };
+    },
+    async rank(_q, candidates, _load, more) {
+      const later = askMore && more ? await more() : null;
+      seen.push({ first: candidates, later });
+      return [...candidates, ...(later ?? [])].map((c) => ({ id: c.id, score: 1 - c.distance / 2 }));
+    },
+  };
+  let lib: Library;
+  const signs: string[] = [];
+
+  beforeAll(async () => {
+    const p = await env.project('next-stage');
+    lib = await createLibrary(env.stores.metadata, p.projectId, 'similar');
+    for (let seed = 30; seed < 34; seed++) {
+      signs.push((await addImage(env.stores, staged, lib, { image: await decoded(seed), brief: `n${seed}`, labels: {} })).contSign);
+      lib = await getLibrary(env.stores.metadata, lib.projectId, lib.kind);
+    }
+  }, 60_000);
+
+  const query = async () => searchImages(env.stores, staged, lib, { image: await decoded(32), filter: { tags: [], logic: 'and' }, window: { start: 0, end: 10 } });
+
+  it("hands rank the next stage's candidates, and its part search's, when it asks", async () => {
+    const before = nextCalls;
+    const r = await query();
+    expect(nextCalls - before).toBe(1);
+    const { first, later } = seen.at(-1)!;
+    expect(first.find((c) => c.id === imageIdOf(signs[2]))!.distance).toBeGreaterThan(0.5);
+    // the next stage's vectors find the query image itself; its part search answers from the 'mirror' rows alone
+    const embedded = later!.filter((c) => c.part === 'full');
+    expect(embedded[0].id).toBe(imageIdOf(signs[2]));
+    expect(embedded[0].distance).toBeCloseTo(0, 5);
+    expect(later!.filter((c) => c.part === 'mirror')).toHaveLength(1);
+    expect(later!.every((c) => c.part === 'full' || c.part === 'mirror')).toBe(true);
+    expect(r.result[0].cont_sign).toBe(signs[2]);
+  });
+
+  it('never computes the next stage when rank does not ask for it', async () => {
+    askMore = false;
+    try {
+      const before = nextCalls;
+      await query();
+      expect(nextCalls).toBe(before);
+      expect(seen.at(-1)!.later).toBeNull();
     } finally {
       askMore = true;
     }

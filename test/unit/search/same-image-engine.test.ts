@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine } from '../../../lib/search/engines';
 import { HASH_PART, SAME_HQ, SAME_THRESHOLD, SameImageEngine as SameImageEngineClass, WORDS_PART, verificationPool, type SameImageEngine } from '../../../lib/search/engines/same-image';
-import type { Candidate, PartSearch } from '../../../lib/search/engine';
+import type { Candidate, Description, PartSearch } from '../../../lib/search/engine';
 import { getEmbedder } from '../../../lib/vision/embedder';
 import { EDITS, PHOTOMETRIC, edit } from '../../support/edits';
 import { decodeFeatures } from '../../../lib/vision/local-features';
@@ -19,12 +19,17 @@ const MEMBERS = ['garden', 'yellow-flower', 'dune', 'storm', 'people-1', 'dragon
 /** Not in the library, but of the same kinds of scene (flowers, grass, people, mountains). */
 const OUTSIDERS = ['fresh-flower', 'green-meadow', 'people-2', 'picos-de-europa'];
 
-/** Counts the part searches the engine asks for. */
+/** Counts the next stages and the part searches the engine asks for. */
 class CountingLibrary extends MemoryLibrary {
   partSearches = 0;
+  nextStages = 0;
   override partCandidates(search: PartSearch): Candidate[] {
     this.partSearches++;
     return super.partCandidates(search);
+  }
+  override later(description: Description): Promise<Candidate[]> {
+    this.nextStages++;
+    return super.later(description);
   }
 }
 
@@ -60,14 +65,18 @@ describe('same-image engine (same_hq)', () => {
     }
   });
 
-  it("searches a query's bags of words (whole and quadrants) among the stored bags only", async () => {
+  it("embeds only the whole query first; its other views and its bags of words (whole and quadrants, searched among the stored bags only) are the next stage", async () => {
     const engine = await getEngine('same_hq');
     const q = await engine.describeQuery(await decode(await edit(copies.get('storm')!, 'collage', 0, OUTSIDERS.map((n) => copies.get(n)!))));
-    expect(q.partSearch?.part).toBe(WORDS_PART);
-    expect(q.partSearch?.images).toBe(SAME_HQ.wordCandidates);
-    expect(q.partSearch?.vectors).toHaveLength(5);
-    for (const v of q.partSearch!.vectors) expect(Math.hypot(...v)).toBeCloseTo(1, 4);
-    expect(q.vectors.map((v) => v.part)).not.toContain(WORDS_PART);
+    expect(q.vectors.map((v) => v.part)).toEqual(['full']);
+    expect(q.partSearch).toBeUndefined();
+    const next = await q.next!();
+    expect(next.vectors.map((v) => v.part)).toEqual(['c70', 'q-tl', 'q-tr', 'q-bl', 'q-br']);
+    expect(next.partSearch?.part).toBe(WORDS_PART);
+    expect(next.partSearch?.images).toBe(SAME_HQ.wordCandidates);
+    expect(next.partSearch?.vectors).toHaveLength(5);
+    for (const v of next.partSearch!.vectors) expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+    expect(engine.ownParts).toEqual([HASH_PART, WORDS_PART]);
   });
 
   // The embedding candidates are switched off (verify 0): what is found comes from the bags alone.
@@ -88,15 +97,34 @@ describe('same-image engine (same_hq)', () => {
     expect(wordsOnly.partSearches).toBe(4);
   });
 
-  it('searches the bags of words only when no embedding candidate is the same picture', { timeout: 120_000 }, async () => {
+  it('answers a plain crop from the whole view alone, and runs the next stage (other views, bags of words) only when no first-stage candidate is the same picture', { timeout: 120_000 }, async () => {
     const counting = new CountingLibrary(await getEngine('same_hq'));
     for (const name of MEMBERS) await counting.add(name, copies.get(name)!);
-    const found = await counting.search(await edit(copies.get('garden')!, 'crop-65'));
-    expect(found[0]?.id).toBe('garden');
+    for (const name of ['garden', 'storm']) {
+      const found = await counting.search(await edit(copies.get(name)!, 'crop-65'));
+      expect(found[0]?.id).toBe(name);
+    }
+    expect(counting.nextStages).toBe(0);
     expect(counting.partSearches).toBe(0);
-    // a photo that is not in the library: every candidate fails, so the bags are searched too
+    // a photo that is not in the library: every candidate fails, so the next stage and the bags are searched too
     expect(await counting.search(await edit(copies.get('fresh-flower')!, 'crop-65'))).toEqual([]);
+    expect(counting.nextStages).toBe(1);
     expect(counting.partSearches).toBe(1);
+  });
+
+  it('finds a collage whose picture only the next stage brings among the candidates', { timeout: 120_000 }, async () => {
+    const counting = new CountingLibrary(await getEngine('same_hq'));
+    for (const name of MEMBERS) await counting.add(name, copies.get(name)!);
+    const fillers = OUTSIDERS.map((n) => copies.get(n)!);
+    let staged = 0;
+    for (const [i, name] of ['garden', 'storm', 'people-1', 'dune'].entries()) {
+      const before = counting.nextStages;
+      const found = await counting.search(await edit(copies.get(name)!, 'collage', i, fillers));
+      expect(found[0]?.id, `collage of ${name}`).toBe(name);
+      staged += counting.nextStages - before;
+    }
+    // the whole collage's embedding is not the picture's: most of them need the quadrant views or the bags
+    expect(staged).toBeGreaterThan(0);
   });
 
   it('verifies the nearest images by embedding first, then those only the bags of words found', () => {
