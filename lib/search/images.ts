@@ -22,7 +22,7 @@ import { contentTypeOf, extensionOf, type DecodedImage } from '../images';
 import { libraryKeys } from '../store/keys';
 import type { Item, Stores, VectorFilter, VectorHit, VectorRow, VectorTable } from '../store/ports';
 import { committedWrites, keyString, removeCommitted, runWrite } from '../store/write';
-import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW } from './contract';
+import { ANN_NPROBES, ANN_REFINE_FACTOR, RESULT_WINDOW, VECTOR_PRECISION } from './contract';
 import { WHOLE_IMAGE, type Candidate, type Description, type Match, type PartSearch, type PartVector, type QueryHint, type Region, type SearchEngine } from './engine';
 import { getLibrary, libraryNotCreated, libraryObjectPrefix, libraryTable, type Library } from './library';
 import { contSignOf, imageIdOf, type Window } from './params';
@@ -221,7 +221,7 @@ export async function addImage(stores: Stores, engine: SearchEngine, lib: Librar
     if (description.sidecar && r.sidecarKey) await w.putObject(r.sidecarKey, description.sidecar, { contentType: 'application/octet-stream' });
     await w.putObject(r.thumbnailKey, thumbnailBytes, { contentType: contentTypeOf('jpeg') });
     // 2. vectors
-    await w.putRows(libraryTable(lib), r.rows);
+    await w.putRows(libraryTable(lib), r.rows, { precision: VECTOR_PRECISION });
     // 3. the item, with the library's count under its capacity: the commit point.
     const item = r.item;
     const committed = await w.commit(

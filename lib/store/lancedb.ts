@@ -1,7 +1,7 @@
 import * as lancedb from '@lancedb/lancedb';
-import { Field, Schema, Utf8 } from 'apache-arrow';
+import { DataType, Field, FixedSizeList, Float16, Schema, Utf8 } from 'apache-arrow';
 import { checkColumn } from './filter';
-import type { VectorFilter, VectorHit, VectorRow, VectorScalar, VectorSearchOptions, VectorStore, VectorTable, VectorValue } from './ports';
+import type { VectorFilter, VectorHit, VectorPrecision, VectorRow, VectorScalar, VectorSearchOptions, VectorStore, VectorTable, VectorValue } from './ports';
 
 /** Table names are used as folder names (locally) and S3 key parts: keep them tame. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{1,200}$/;
@@ -73,12 +73,20 @@ const strip = (r: Record<string, unknown>): Record<string, unknown> => {
  */
 const PRIMARY_KEY_META = 'lance-schema:unenforced-primary-key:position';
 
-/** The schema of new tables: `id` non-nullable and the primary key from the start (one commit). */
-function keyedSchema(inferred: Schema): Schema {
-  return new Schema(
-    inferred.fields.map((f) => (f.name === 'id' ? new Field('id', new Utf8(), false, new Map([...f.metadata, [PRIMARY_KEY_META, '1']])) : f)),
-    inferred.metadata,
-  );
+/**
+ * The schema of new tables: `id` non-nullable and the primary key from the start (one commit);
+ * the vector column at the precision asked (inferred rows are float32).
+ */
+function keyedSchema(inferred: Schema, precision: VectorPrecision = 'float32'): Schema {
+  const field = (f: Field): Field => {
+    if (f.name === 'id') return new Field('id', new Utf8(), false, new Map([...f.metadata, [PRIMARY_KEY_META, '1']]));
+    // By type id, not instanceof: the schema comes from LanceDB's own copy of apache-arrow.
+    if (f.name === 'vector' && precision === 'float16' && DataType.isFixedSizeList(f.type)) {
+      return new Field('vector', new FixedSizeList((f.type as FixedSizeList).listSize, new Field('item', new Float16(), true)), f.nullable, f.metadata);
+    }
+    return f;
+  };
+  return new Schema(inferred.fields.map(field), inferred.metadata);
 }
 
 /** Gives a table created before the primary key was set one (idempotent, cheap when already set). */
@@ -210,14 +218,14 @@ export class LanceVectorStore implements VectorStore {
     return new LanceVectorTable(name, table);
   }
 
-  async openOrCreate(name: string, firstRows: VectorRow[]): Promise<VectorTable> {
+  async openOrCreate(name: string, firstRows: VectorRow[], opts: { precision?: VectorPrecision } = {}): Promise<VectorTable> {
     const existing = await this.open(name);
     if (existing) return existing;
     if (firstRows.length === 0) throw new Error('openOrCreate needs at least one row to infer the schema');
     const db = await this.connection();
     // Create with the first rows' schema (id made the primary key) but no data; callers upsert
     // afterwards, so a concurrent creator's `existOk` path and ours both end in the same upsert.
-    const schema = keyedSchema(lancedb.makeArrowTable(firstRows.slice(0, 1).map(toPlainRow)).schema);
+    const schema = keyedSchema(lancedb.makeArrowTable(firstRows.slice(0, 1).map(toPlainRow)).schema, opts.precision);
     const table = await db.createEmptyTable(checkName(name), schema, { mode: 'create', existOk: true });
     // An existing table (a concurrent creator's, or one made before ids were keys) may lack it.
     await ensurePrimaryKey(table);

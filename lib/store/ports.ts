@@ -172,11 +172,21 @@ export interface VectorTable {
   optimize?(): Promise<void>;
 }
 
+/**
+ * How a vector column stores its components: float16 halves a table (an image-search library's
+ * rows are unit vectors, whose cosine distances move by about 1e-4 at half precision).
+ */
+export type VectorPrecision = 'float32' | 'float16';
+
 export interface VectorStore {
   /** Opens a table, or null if it has never been written. */
   open(name: string): Promise<VectorTable | null>;
-  /** Opens a table, creating it from the first rows' shape when absent. */
-  openOrCreate(name: string, firstRows: VectorRow[]): Promise<VectorTable>;
+  /**
+   * Opens a table, creating it from the first rows' shape when absent; `precision` is that of a
+   * new table's vector column (float32 unless asked; an existing table keeps its own, and rows
+   * written to it are converted to it).
+   */
+  openOrCreate(name: string, firstRows: VectorRow[], opts?: { precision?: VectorPrecision }): Promise<VectorTable>;
   drop(name: string): Promise<void>;
   list(): Promise<string[]>;
   ping(): Promise<void>;

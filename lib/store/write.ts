@@ -28,7 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { IrisError } from '../errors';
-import type { Item, Key, MetadataStore, Stores, TransactOp, VectorFilter, VectorRow, VectorTable } from './ports';
+import type { Item, Key, MetadataStore, Stores, TransactOp, VectorFilter, VectorPrecision, VectorRow, VectorTable } from './ports';
 
 /** Time the commit step is given at least (one DynamoDB transaction, with the adapter's retries). */
 export const COMMIT_BUDGET_MS = 3_000;
@@ -116,11 +116,11 @@ export class Write {
     await this.stores.objects.put(key, body, { contentType: o.contentType, metadata: o.metadata });
   }
 
-  /** Upserts rows (ids must contain this write's id, checked) into a table, creating it if needed. */
-  async putRows(tableName: string, rows: VectorRow[]): Promise<VectorTable> {
+  /** Upserts rows (ids must contain this write's id, checked) into a table, creating it if needed (at `precision`, see VectorStore.openOrCreate). */
+  async putRows(tableName: string, rows: VectorRow[], opts: { precision?: VectorPrecision } = {}): Promise<VectorTable> {
     for (const r of rows) if (!r.id.includes(this.id)) throw new Error(`row id ${r.id} does not carry the write id ${this.id}`);
     this.checkTime('vectors');
-    const table = await this.stores.vectors.openOrCreate(tableName, rows);
+    const table = await this.stores.vectors.openOrCreate(tableName, rows, opts);
     const entry = this.tables.get(tableName) ?? { table, ids: new Set<string>() };
     this.tables.set(tableName, entry);
     for (const r of rows) entry.ids.add(r.id);

@@ -1,4 +1,5 @@
 /** The storage adapters against real local services: s3rver, dynalite and a LanceDB folder. */
+import * as lancedb from '@lancedb/lancedb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryMetadataStore, MemoryVectorStore } from '../../../lib/store/memory';
 import type { Item, MetadataStore, VectorFilter, VectorTable } from '../../../lib/store/ports';
@@ -108,6 +109,41 @@ describe('LanceVectorStore', () => {
     await table.deleteIds(['r0', 'r1']);
     expect(await table.count()).toBe(18);
     expect(await env.stores.vectors.open('never_written')).toBeNull();
+  });
+});
+
+describe('LanceVectorStore at half precision', () => {
+  const unit = (i: number) => {
+    const v = [Math.cos(i / 5), Math.sin(i / 5), 0.3 * Math.cos(i), 0.2];
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const rows = Array.from({ length: 30 }, (_, i) => ({ id: `h${i}`, vector: unit(i), tag1: i % 2 }));
+  const vectorType = async (name: string) => {
+    const table = await (await lancedb.connect(env.vectorsDir)).openTable(name);
+    return String((await table.schema()).fields.find((f) => f.name === 'vector')!.type);
+  };
+
+  it('stores a new table float16 when asked, and ranks and measures as the float32 table does', async () => {
+    const half = await env.stores.vectors.openOrCreate('half_vectors', rows, { precision: 'float16' });
+    await half.upsert(rows);
+    const full = await env.stores.vectors.openOrCreate('full_vectors', rows);
+    await full.upsert(rows);
+    expect(await vectorType('half_vectors')).toBe('FixedSizeList[4]<Float16>');
+    expect(await vectorType('full_vectors')).toBe('FixedSizeList[4]<Float32>');
+    for (const q of [3, 11, 24]) {
+      const a = await half.search(rows[q].vector, { k: 5, metric: 'cosine' });
+      const b = await full.search(rows[q].vector, { k: 5, metric: 'cosine' });
+      expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
+      a.forEach((h, i) => expect(Math.abs(h._distance - b[i]._distance)).toBeLessThan(1e-3));
+    }
+  });
+
+  it('keeps an existing table at its own precision', async () => {
+    const again = await env.stores.vectors.openOrCreate('full_vectors', rows, { precision: 'float16' });
+    await again.upsert([{ ...rows[0], tag1: 7 }]);
+    expect(await vectorType('full_vectors')).toBe('FixedSizeList[4]<Float32>');
+    expect(await again.count()).toBe(30);
   });
 });
 
