@@ -170,19 +170,31 @@ class LanceVectorTable implements VectorTable {
     await this.table.optimize();
   }
 
+  /**
+   * Builds the IVF-PQ index once the table holds `minRows` rows, with √rows partitions, and trains
+   * it again once the table has grown to four times the rows it was trained on: `optimize` only
+   * files new rows into the partitions an index was trained with, so a table that grows from
+   * 20,000 rows to millions would otherwise probe partitions of tens of thousands of rows each.
+   * The partition count is kept in the index's name (`vector_ivfpq_{partitions}`).
+   */
   async ensureIndex(opts: { minRows: number; metric?: 'cosine' | 'l2' | 'dot' }): Promise<boolean> {
     const rows = await this.table.countRows();
     if (rows < opts.minRows) return false;
-    const indices = await this.table.listIndices();
-    if (indices.some((i) => i.columns.includes('vector'))) return false;
+    const partitions = Math.max(1, Math.round(Math.sqrt(rows)));
+    const current = (await this.table.listIndices()).filter((i) => i.columns.includes('vector'));
+    // An index named otherwise was built before the count was kept in the name: trained again once.
+    const trained = Math.max(0, ...current.map((i) => Number(/^vector_ivfpq_(\d+)$/.exec(i.name)?.[1] ?? 0)));
+    if (trained > 0 && 2 * trained > partitions) return false;
+    const name = `vector_ivfpq_${partitions}`;
     await this.table.createIndex('vector', {
-      config: lancedb.Index.ivfPq({
-        distanceType: opts.metric ?? 'cosine',
-        numPartitions: Math.max(1, Math.round(Math.sqrt(rows))),
-      }),
+      config: lancedb.Index.ivfPq({ distanceType: opts.metric ?? 'cosine', numPartitions: partitions }),
+      name,
+      replace: true,
     });
+    for (const old of current) if (old.name !== name) await this.table.dropIndex(old.name);
     return true;
   }
+
 }
 
 export class LanceVectorStore implements VectorStore {

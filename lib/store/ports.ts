@@ -166,7 +166,7 @@ export interface VectorTable {
   count(where?: VectorFilter): Promise<number>;
   /** Update filter columns of matching rows in place. */
   updateWhere(where: VectorFilter, values: Record<string, VectorValue>): Promise<void>;
-  /** Build an ANN index when the table holds at least `minRows` rows (no-op otherwise). */
+  /** Builds an ANN index when the table holds at least `minRows` rows, and trains it again once the table has outgrown it (no-op otherwise); true when it built one. */
   ensureIndex(opts: { minRows: number; metric?: 'cosine' | 'l2' | 'dot' }): Promise<boolean>;
   /** Compacts files, purges deleted rows and adds rows written since to the index. */
   optimize?(): Promise<void>;

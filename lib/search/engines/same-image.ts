@@ -2,12 +2,13 @@
  * Same-image engine ("完全相同或局部相同"): finds only the same picture, whole or in part.
  *
  * Recall (vector search): each stored image contributes several embeddings — the whole image,
- * its mirror, a greyscale copy, the 70 % centre and the four 50 %-area corners — and a query
- * contributes its whole and centre views, so a crop, a flip, a greyscale or rotated copy lands
- * near one of them even when the whole-image vector has moved away. Each stored image also has a
- * bag of visual words of its keypoints (lib/vision/visual-words.ts); the query's bags (whole and
- * quadrants) find the stored images that share most of its keypoints — a picture pasted small
- * into a collage, a small crop — and a few of those are verified after the embedding candidates.
+ * its mirror, a greyscale copy, the 70 % centre and the four 50 %-area corners — so a crop, a
+ * flip, a greyscale or rotated copy lands near one of them even when the whole-image vector has
+ * moved away. A query runs in two stages: its whole picture's embedding and keypoints first (the
+ * nearest images verified with them); only when none is the same picture, its centre and quadrant
+ * views, its quadrants' keypoints and its bags of visual words (lib/vision/visual-words.ts), which
+ * find the stored images that share most of its keypoints — a picture pasted small into a
+ * collage, a small crop — a few of them verified after the embedding candidates.
  *
  * Decision (rank): the best candidates are verified geometrically. The query's ORB keypoints
  * are matched to the candidate's (stored in the sidecar) and a transform is fitted by RANSAC —

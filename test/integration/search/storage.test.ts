@@ -2,6 +2,7 @@
  * The write protocol of library images (object → vectors → item as the commit point), the
  * 1000-result window, the ANN index switch and the bulk importer, against real local stores.
  */
+import * as lancedb from '@lancedb/lancedb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeImage } from '../../../lib/images';
 import { importers } from '../../../lib/ingest/importers';
@@ -245,6 +246,34 @@ describe('result window and ANN index', () => {
     expect(out.failed).toBe(0);
     expect(out.results.find((x) => x.library === libraryTable(lib))).toMatchObject({ rows: N + 2 });
   });
+
+  it('trains the index again once the table has grown to four times the rows it was trained on, and not before', async () => {
+    const table = (await env.stores.vectors.open(libraryTable(lib)))!;
+    const trained = N + 2;
+    const grow = async (upTo: number) => {
+      const have = await table.count();
+      let s = upTo;
+      const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 0x1_0000_0000) - 0.5;
+      const rows = Array.from({ length: upTo - have }, (_, i) => {
+        const v = Array.from({ length: engine.dimension }, rand);
+        const n = Math.hypot(...v);
+        return { id: `grown_${have + i}#full`, vector: v.map((x) => x / n), item: `grown_${have + i}`, part: 'full', tag_a: 0, tag_b: 0, class_1: 0, class_2: 0, added_at: Date.now() };
+      });
+      await table.upsert(rows);
+    };
+    const indexNames = async () => (await (await lancedb.connect(env.vectorsDir)).openTable(libraryTable(lib))).listIndices().then((l) => l.filter((i) => i.columns.includes('vector')).map((i) => i.name));
+    expect(await indexNames()).toEqual([`vector_ivfpq_${Math.round(Math.sqrt(trained))}`]);
+    await grow(3 * trained);
+    expect((await maintainLibrary(env.stores, lib, { indexMinRows: N })).indexed).toBe(false);
+    await grow(4 * trained + 10);
+    const again = await maintainLibrary(env.stores, lib, { indexMinRows: N });
+    expect(again.indexed).toBe(true);
+    expect(await indexNames()).toEqual([`vector_ivfpq_${Math.round(Math.sqrt(again.rows))}`]);
+    const image = await decoded(10);
+    const r = await searchImages(env.stores, engine, lib, { image, filter: { tags: [], logic: 'and' }, window: { start: 0, end: 5 } });
+    expect(r.result[0]).toMatchObject({ brief: 'indexed' });
+    expect(r.result[0].score).toBeGreaterThan(0.999);
+  }, 180_000);
 });
 
 describe("a part search (the same-image engine's bags of visual words)", () => {
