@@ -139,6 +139,11 @@ const configuration = {
       packager: 'npm',
       // Separate work folders let `osls package` and `osls offline` run side by side (tests do).
       outputWorkFolder: process.env.IRIS_ESBUILD_DIR ?? '.esbuild',
+      // One plain build per function, no incremental build context kept: nothing rebuilds on
+      // change (serverless-offline's reloadHandler is off), and the esbuild service holding a
+      // context per function grew to ~3 GB and spent a whole core collecting garbage at its
+      // GOMEMLIMIT for as long as `npm start` ran, slowing every request of the local stack.
+      skipRebuild: true,
       installExtraArgs: ['--legacy-peer-deps'],
     },
     'serverless-offline': {

@@ -191,8 +191,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         IRIS_HTTP_PORT: String(offlinePort),
         IRIS_STACK_PID: String(process.pid),
         SLS_TELEMETRY_DISABLED: '1',
-        // serverless-esbuild keeps its esbuild service (a Go program) running after bundling all
-        // the functions; without a soft memory limit its heap grows to ~4 GB on this bundle.
+        // The esbuild service (a Go program) outlives the bundling; it keeps no build context
+        // (serverless.ts skipRebuild), and a soft memory limit bounds its heap while it bundles.
         GOMEMLIMIT: process.env.GOMEMLIMIT ?? '1GiB',
         AWS_ACCESS_KEY_ID: 'S3RVER',
         AWS_SECRET_ACCESS_KEY: 'S3RVER',
