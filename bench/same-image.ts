@@ -320,7 +320,9 @@ async function main() {
     ...report(recs, sides, exactHash),
     `Stored per image: 8 embedding rows, 1 pHash row and 1 bag-of-visual-words row of 1,280 components in the vector table, at ${VECTOR_PRECISION} (10 × ${VECTOR_PRECISION === 'float16' ? '2.5 KB = 25.6 KB' : '5 KB = 51 KB'}; the pHash row uses ` +
       '64 of its components — a separate 64-d table would store it in 256 bytes; the bag has at most 800 non-zero components of 1,280) and the ORB sidecar in S3 (800 keypoints × 40 B ≈ 32 KB). ' +
-      'This benchmark keeps its vectors in memory at float32; the API stores them at half precision, which moves a cosine distance by about 1e-4 (test/integration/foundation/stores.test.ts). ' +
+      (VECTOR_PRECISION === 'float16'
+        ? 'This benchmark keeps its vectors in memory at float32; the API stores them at half precision, which moves a cosine distance by about 1e-4 (test/integration/foundation/stores.test.ts). '
+        : 'Half precision would halve the rows (2.5 KB each) at a cost in distance of about 1e-4, but LanceDB trains its IVF-PQ index on float16 rows about 8 times slower (lib/search/contract.ts VECTOR_PRECISION), so libraries stay float32. ') +
       `A query embeds its whole picture and verifies up to ${SAME_HQ.quickVerify} of its nearest images with its whole keypoints (first stage); only when none is the same picture does it embed ${SAME_HQ.quadrantViews ? '5 more views' : '1 more view'}, ` +
       `search ${SAME_HQ.quadrantFeatures > 0 ? 5 : 1} bags of words among the stored bags and verify at most ${SAME_HQ.verify} + ${SAME_HQ.wordCandidates} candidates (nearest by embedding over every view, then by words), whatever the library size.`,
     '',
