@@ -335,10 +335,13 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
 
   // The exact path: a stored image whose perceptual hash is (nearly) the query's is the answer,
   // found without running a model.
+  // An engine that verifies a handful of candidates (same-image) needs no more images than those:
+  // its exact path answers at most that many near-identical copies, its full path verifies them.
+  const need = Math.min(window.end + 1, engine.candidateImages ?? Infinity);
   const probe = engine.exactProbe ? await engine.exactProbe(image) : null;
   if (probe) {
     const hits = await table.search(probe.vector, {
-      k: Math.max(10, window.end + 1),
+      k: Math.max(10, need),
       where: where ? { and: [where, { eq: { part: probe.part } }] } : { eq: { part: probe.part } },
       metric: engine.metric,
       select: ['item', 'part', '_distance'],
@@ -357,8 +360,6 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   const querySubject = subjectOf(description.subject);
   if (querySubject) empty = { ...empty, query_subject: querySubject };
   if (description.vectors.length === 0 && !description.next) return empty;
-  // An engine that verifies a handful of candidates (same-image) needs no more images than those.
-  const need = Math.min(window.end + 1, engine.candidateImages ?? Infinity);
   const candidatesOf = async (vectors: PartVector[], words: PartSearch | undefined) => {
     const rows = vectors.length ? await nearest(table, engine, vectors.map((v) => v.vector), where, need, words?.part) : [];
     return committedRows(stores, lib, rows, filter, need);
