@@ -18,7 +18,6 @@
  * that size costs; which image answers is not measured here.
  */
 import { execSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +25,7 @@ import { ANN_INDEX_MIN_ROWS, ANN_NPROBES, ANN_REFINE_FACTOR, VECTOR_PRECISION } 
 import { ALL_VIEWS, HASH_PART, SAME_HQ, WORDS_PART, hashVector } from '../lib/search/engines/same-image';
 import { LanceVectorStore } from '../lib/store/lancedb';
 import type { VectorFilter, VectorRow, VectorTable } from '../lib/store/ports';
-import { writeBenchmarkSection } from './report';
+import { dirBytes, writeBenchmarkSection } from './report';
 
 const argOf = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -73,7 +72,6 @@ function imageRows(n: number): VectorRow[] {
   ];
 }
 
-const diskBytes = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((a, n) => a + diskBytes(join(p, n)), 0) : statSync(p).size);
 
 async function timed(run: () => Promise<unknown>): Promise<number[]> {
   const ts: number[] = [];
@@ -118,7 +116,7 @@ async function measure(table: VectorTable, images: number, dir: string, name: st
     load,
     maintain,
     indexed,
-    bytesPerImage: diskBytes(join(dir, `${name}.lance`)) / images,
+    bytesPerImage: dirBytes(join(dir, `${name}.lance`)) / images,
     probe,
     first,
     second,

@@ -1,5 +1,6 @@
 /** Writes (or replaces) one `## heading` section of BENCHMARKS.md, leaving the others as they are. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export function writeBenchmarkSection(heading: string, lines: string[], file = 'BENCHMARKS.md'): string {
   const text = readFileSync(file, 'utf8');
@@ -9,4 +10,14 @@ export function writeBenchmarkSection(heading: string, lines: string[], file = '
   const updated = start < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next >= 0 ? `\n${text.slice(next)}` : ''}`;
   writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
   return section;
+}
+
+/** Bytes of every file under a folder (a table's size on disk). */
+export function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
 }

@@ -26,7 +26,7 @@
  * The 1,000,000-image figures in BENCHMARKS.md are extrapolated from these and from the
  * synthetic vector-search rows of bench/search.ts, and say so.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ import { intakeImage } from '../lib/images';
 import { stores } from '../lib/store';
 import { availablePhotos } from '../test/support/photos';
 import { edit } from '../test/support/edits';
-import { writeBenchmarkSection } from './report';
+import { dirBytes, writeBenchmarkSection } from './report';
 
 const QUICK = process.argv.includes('--quick');
 const argOf = (name: string): string | undefined => {
@@ -66,14 +66,6 @@ const quantile = (xs: number[], q: number) => {
 };
 const ms = (x: number) => `${Math.round(x)} ms`;
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
-  }
-  return total;
-}
 
 /** A random vector shaped like `v`: the same length and norm; ±c entries stay ±c (hash rows). */
 function randomLike(v: number[]): number[] {

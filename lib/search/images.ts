@@ -333,16 +333,16 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   if (!table) return empty;
   const where = whereOf(filter);
 
-  // The exact path: a stored image whose perceptual hash is (nearly) the query's is the answer,
-  // found without running a model.
   // An engine that verifies a handful of candidates (same-image) needs no more images than those:
   // its exact path answers at most that many near-identical copies, its full path verifies them.
   const need = Math.min(window.end + 1, engine.candidateImages ?? Infinity);
+  // The exact path: a stored image whose perceptual hash is (nearly) the query's is the answer,
+  // found without running a model.
   const probe = engine.exactProbe ? await engine.exactProbe(image) : null;
   if (probe) {
     const hits = await table.search(probe.vector, {
       k: Math.max(10, need),
-      where: where ? { and: [where, { eq: { part: probe.part } }] } : { eq: { part: probe.part } },
+      where: onPart(where, probe.part),
       metric: engine.metric,
       select: ['item', 'part', '_distance'],
       nprobes: ANN_NPROBES,
@@ -365,7 +365,7 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
     return committedRows(stores, lib, rows, filter, need);
   };
   const byImage = await candidatesOf(description.vectors, description.partSearch);
-  const candidateOf = ({ row, item }: { row: NearRow; item: Item }): Candidate => {
+  const candidateOf = ({ row, item }: Served): Candidate => {
     const profile = decodeProfile(item.profile);
     return { id: row.item, distance: row.distance, part: row.part, ...(profile ? { profile } : {}) };
   };
@@ -373,15 +373,15 @@ export async function searchImages(stores: Stores, engine: SearchEngine, lib: Li
   const words = description.partSearch?.vectors.length ? description.partSearch : undefined;
   if (candidates.length === 0 && !words && !description.next) return empty;
   // The next stage and the part search run only if the engine asks for them (SearchEngine.rank `more`).
-  const later = new Map<string, { row: NearRow; item: Item }>();
+  const later = new Map<string, Served>();
   const more =
     words || description.next
       ? async (): Promise<Candidate[]> => {
           const stage = description.next ? await description.next() : undefined;
           const search = stage?.partSearch?.vectors.length ? stage.partSearch : words;
           const [embedded, byPart] = await Promise.all([
-            stage ? candidatesOf(stage.vectors, search) : new Map<string, { row: NearRow; item: Item }>(),
-            search ? partNearest(table, engine, search, where).then((rows) => committedRows(stores, lib, rows, filter, search.images)) : new Map<string, { row: NearRow; item: Item }>(),
+            stage ? candidatesOf(stage.vectors, search) : new Map<string, Served>(),
+            search ? partNearest(table, engine, search, where).then((rows) => committedRows(stores, lib, rows, filter, search.images)) : new Map<string, Served>(),
           ]);
           for (const [id, hit] of [...embedded, ...byPart]) if (!later.has(id) && !byImage.has(id)) later.set(id, hit);
           return [...embedded.values()].map(candidateOf).concat([...byPart.values()].slice(0, search?.images ?? 0).map(candidateOf));
@@ -441,6 +441,15 @@ interface NearRow {
   distance: number;
 }
 
+/** A row served for its committed image. */
+interface Served {
+  row: NearRow;
+  item: Item;
+}
+
+/** The rows of one part (and the search's filter). */
+const onPart = (where: VectorFilter | undefined, part: string): VectorFilter => (where ? { and: [where, { eq: { part } }] } : { eq: { part } });
+
 const rowOf = (h: VectorHit): NearRow => ({
   item: String(h.item),
   write: writeOfRow(String(h.id)),
@@ -461,8 +470,8 @@ const rowOf = (h: VectorHit): NearRow => ({
  * committed one (an add in flight, a replaced image) or whose item fails the filter is skipped,
  * and the next chunk is read until `need` images are served or the rows run out.
  */
-async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filter: Filter, need = Infinity): Promise<Map<string, { row: NearRow; item: Item }>> {
-  const served = new Map<string, { row: NearRow; item: Item }>();
+async function committedRows(stores: Stores, lib: Library, rows: NearRow[], filter: Filter, need = Infinity): Promise<Map<string, Served>> {
+  const served = new Map<string, Served>();
   const order = [...new Set(rows.map((r) => r.item))];
   for (let from = 0; from < order.length && served.size < need; ) {
     const size = Number.isFinite(need) ? Math.max(Math.min(JOIN_CHUNK, 2 * need), need - served.size) : order.length;
@@ -518,10 +527,10 @@ async function nearest(
  * more than the images it asks for, so that an add still in flight does not take a place.
  */
 async function partNearest(table: VectorTable, engine: SearchEngine, probe: PartSearch, where: VectorFilter | undefined): Promise<NearRow[]> {
-  const onPart: VectorFilter = where ? { and: [where, { eq: { part: probe.part } }] } : { eq: { part: probe.part } };
+
   const k = probe.images + PART_SEARCH_SPARE;
   const hitLists = await Promise.all(
-    probe.vectors.map((v) => table.search(v, { k, where: onPart, metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR })),
+    probe.vectors.map((v) => table.search(v, { k, where: onPart(where, probe.part), metric: engine.metric, select: ['item', 'part', '_distance'], nprobes: ANN_NPROBES, refineFactor: ANN_REFINE_FACTOR })),
   );
   return bestRows(hitLists.flat());
 }

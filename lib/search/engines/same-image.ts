@@ -516,7 +516,8 @@ export class SameImageEngine implements SearchEngine {
         // match that needed the mirrored fit did); other candidates are not fitted mirrored.
         if (fit.inliers < this.options.minInliers && c.part === 'mirror' && !mirrorTried.has(c.id)) {
           mirrorTried.add(c.id);
-          const m = await this.fitMatches(await mirrorFeatures(), stored.features, await matchFeatures(await mirrorFeatures(), stored.features));
+          const mirrored = await mirrorFeatures();
+          const m = await this.fitMatches(mirrored, stored.features, await matchFeatures(mirrored, stored.features));
           if (m.inliers > fit.inliers) [fit, mirror] = [m, true];
         }
         if (done || fit.inliers >= this.options.minInliers) settled.add(c.id);
