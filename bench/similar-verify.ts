@@ -9,6 +9,10 @@
  *
  *   npx tsx bench/similar-verify.ts        (tuning side; writes nothing)
  *   BENCH_FEATURES=500 …                   keypoints per picture other than SAME_ITEM.features
+ *
+ * Also prints where the right item ranks by bags of visual words (lib/vision/visual-words.ts: the
+ * query's keypoint sets against each stored picture's), and "same first" when the check also
+ * matches the nearest few by words that the embedding's nearest missed.
  */
 import { SIMILAR_EMBEDDER } from '../lib/search/engines';
 import { EmbeddingEngine, SAME_ITEM } from '../lib/search/engines/embedding';
@@ -18,6 +22,9 @@ import { labelledStamps } from '../test/support/stamps';
 import { availablePhotos } from '../test/support/photos';
 import { catalogue, cleanQuery, seedOf, shopperPhoto } from '../test/support/shopper';
 import { decode } from '../test/support/search-harness';
+import { decodeFeatures } from '../lib/vision/local-features';
+import { featureBag } from '../lib/vision/visual-words';
+import { orbVocabulary } from '../lib/search/engines/same-image';
 
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const dotv = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
@@ -30,11 +37,13 @@ async function main() {
   const engine = new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet, sameItem: check });
   console.log(`keypoints per picture: ${check.features}`);
   const K = SAME_ITEM.candidates;
-  const stored: Array<{ v: number[][]; sidecar: Buffer | null }> = [];
+  const stored: Array<{ v: number[][]; sidecar: Buffer | null; bag: number[] }> = [];
+  const vocab = orbVocabulary();
+  const bagOf = (f: Parameters<typeof featureBag>[1]) => featureBag(vocab, f, engine.dimension);
   const queries: Array<Array<{ kind: string; v: number[][]; sidecar: Buffer }>> = [];
   for (const [i, s] of stamps.entries()) {
     const d = await engine.describe(await decode(await catalogue(s.path)));
-    stored.push({ v: d.vectors.map((x) => x.vector), sidecar: d.sidecar ?? null });
+    stored.push({ v: d.vectors.map((x) => x.vector), sidecar: d.sidecar ?? null, bag: bagOf(decodeFeatures(d.sidecar!).features) });
     const ctx = (await shopperPhoto(s.path, seedOf(s.name), { backgrounds })).bytes;
     const qs = [];
     for (const [kind, bytes] of [['in context', ctx], ['clean', await cleanQuery(s.path)]] as const) {
@@ -47,6 +56,7 @@ async function main() {
   for (const kind of ['in context', 'clean']) {
     const rows: Array<{ rank: number; cands: Array<{ same: boolean; inliers: number }> }> = [];
     const times: number[] = [];
+    const wordRows: Array<{ wordRank: number; extra: Array<{ same: boolean; inliers: number }> }> = [];
     for (let i = 0; i < stamps.length; i++) {
       const q = queries[i].find((x) => x.kind === kind)!;
       const feats = engine.queryFeatures(q.sidecar);
@@ -56,6 +66,30 @@ async function main() {
       for (const c of ranked.slice(0, K)) cands.push({ same: c.j === i, inliers: await engine.inliers(feats, stored[c.j].sidecar) });
       times.push(performance.now() - t0);
       rows.push({ rank: ranked.findIndex((x) => x.j === i), cands });
+      // The nearest by words that the embedding's K nearest do not hold, matched as well.
+      const bags = feats.map(bagOf);
+      const byWords = stored.map((s, j) => ({ j, s: best(bags, [s.bag]) })).sort((a, b) => b.s - a.s);
+      const wordRank = byWords.findIndex((x) => x.j === i);
+      const taken = new Set(ranked.slice(0, K).map((c) => c.j));
+      const extra = [];
+      for (const c of byWords.filter((c) => !taken.has(c.j)).slice(0, 10)) extra.push({ same: c.j === i, inliers: await engine.inliers(feats, stored[c.j].sidecar) });
+      wordRows.push({ wordRank, extra });
+    }
+    const wr = (k: number) => ((100 * wordRows.filter((r) => r.wordRank < k).length) / rows.length).toFixed(1);
+    const either = (k: number) => ((100 * rows.filter((r, q) => r.rank < K || wordRows[q].wordRank < k).length) / rows.length).toFixed(1);
+    console.log(`${kind}: right item within the first 1 / 5 / 10 / 20 by words: ${[1, 5, 10, 20].map(wr).join(' / ')} %; within the embedding's ${K} or the first 3 / 5 / 10 by words: ${[3, 5, 10].map(either).join(' / ')} %`);
+    for (const T of [10, 12, 15]) {
+      for (const n of [0, 3, 5, 10]) {
+        let first = 0;
+        let wrongTop = 0;
+        for (const [q, r] of rows.entries()) {
+          const ver = [...r.cands, ...wordRows[q].extra.slice(0, n)].filter((c) => c.inliers >= T).sort((a, b) => b.inliers - a.inliers);
+          const top = ver[0] ?? { same: r.rank === 0 };
+          if (top.same) first++;
+          if (ver[0] && !ver[0].same) wrongTop++;
+        }
+        console.log(`words: min inliers ${T}, ${n} word candidates beyond the ${K}: same first ${((100 * first) / rows.length).toFixed(1)} %, wrong verified first ${wrongTop}`);
+      }
     }
     const within = (k: number) => ((100 * rows.filter((r) => r.rank < k).length) / rows.length).toFixed(1);
     console.log(`\n${kind} (${rows.length} queries): right item within the first 1 / 5 / 10 / 20 / ${K} by embedding: ${[1, 5, 10, 20, K].map(within).join(' / ')} %`);

@@ -166,7 +166,8 @@ function once(f: () => void): () => void {
 // The gate.
 
 export interface GateOptions {
-  upstreamPort: number;
+  /** serverless-offline's port, read at each request (it may be started again on another). */
+  upstreamPort: number | (() => number);
   functions: IrisFunction[];
   /** Requests of one function running at once. */
   perFunction: number;
@@ -230,7 +231,7 @@ export function createGate(opts: GateOptions): Gate {
 
   const forward = (req: IncomingMessage): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
     new Promise((resolve, reject) => {
-      const up = httpRequest({ host: '127.0.0.1', port: opts.upstreamPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      const up = httpRequest({ host: '127.0.0.1', port: typeof opts.upstreamPort === 'function' ? opts.upstreamPort() : opts.upstreamPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
         r.on('end', () => resolve({ status: r.statusCode ?? 502, headers: r.headers, body: Buffer.concat(chunks) }));

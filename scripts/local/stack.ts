@@ -65,15 +65,21 @@ export interface LocalStack {
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createNetServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => res(port));
+/**
+ * A port for serverless-offline, which binds it itself. Chosen outside the kernel's ephemeral
+ * range (32768–60999 on Linux), where outgoing connections and every `listen(0)` of the machine
+ * take their ports, so another process is unlikely to take it before serverless-offline binds it.
+ */
+export async function childPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((res) => {
+      const srv = createNetServer();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** AWS S3 notification filter semantics: prefix and suffix rules must all match. */
@@ -113,20 +119,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // serverless-offline: end exactly those processes, or refuse if that stack still runs.
   await cleanUpPreviousRun(dataDir, log);
 
-  const httpPort = opts.port === 0 ? await freePort() : (opts.port ?? 3000);
-  const offlinePort = await freePort();
-  const lambdaPort = await freePort();
-  const s3Port = await freePort();
-  const ddbPort = await freePort();
   const bucket = 'iris-local-objects';
   const table = 'iris-local';
   const vectors = process.env.IRIS_VECTORS ?? join(dataDir, 'vectors');
-  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
-  const dynamodbEndpoint = `http://127.0.0.1:${ddbPort}`;
-  const url = `http://localhost:${httpPort}`;
   const allowPrivateUrls = process.env.IRIS_ALLOW_PRIVATE_URLS === '1';
   const limits = { ...defaultLimits(), ...opts.limits };
-  const record: StackRecord = { url, s3Endpoint, dynamodbEndpoint, bucket, table, vectors, pid: process.pid, ports: [httpPort, offlinePort, lambdaPort, s3Port, ddbPort], startedAt: new Date().toISOString() };
+  // The servers of this process listen on port 0 and keep the port the kernel gives them, so no
+  // other process can take it between choosing and binding. Only serverless-offline's two ports
+  // must be chosen before its process binds them (childPort, and a new pair if it still loses one).
+  const record: StackRecord = { url: '', s3Endpoint: '', dynamodbEndpoint: '', bucket, table, vectors, pid: process.pid, ports: [], startedAt: new Date().toISOString() };
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -140,14 +141,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     // DynamoDB
     const ddbServer = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((res) => ddbServer.listen(ddbPort, '127.0.0.1', () => res()));
+    await new Promise<void>((res, rej) => {
+      ddbServer.once('error', rej);
+      ddbServer.listen(0, '127.0.0.1', () => res());
+    });
     cleanups.push(() => new Promise((res) => ddbServer.close(() => res())));
+    const dynamodbEndpoint = `http://127.0.0.1:${(ddbServer.address() as AddressInfo).port}`;
     await ensureTable(dynamodbEndpoint, table);
 
     // S3
-    const s3rver = new S3rver({ port: s3Port, address: '127.0.0.1', directory: join(dataDir, 's3'), silent: true, allowMismatchedSignatures: true });
-    await s3rver.run();
+    const s3rver = new S3rver({ port: 0, address: '127.0.0.1', directory: join(dataDir, 's3'), silent: true, allowMismatchedSignatures: true });
+    const s3Address = (await s3rver.run()) as AddressInfo;
     cleanups.push(() => s3rver.close());
+    const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
     await ensureBucket(s3Endpoint, bucket);
 
     // LanceDB on S3 keeps concurrent commits apart only where a PUT with If-None-Match fails on
@@ -160,6 +166,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       );
     }
 
+    // The gate owns the public port; it forwards to serverless-offline's port, which is chosen
+    // below (and chosen again if serverless-offline loses it), so it reads the port when it forwards.
+    let offlinePort = 0;
+    const gate = createGate({ upstreamPort: () => offlinePort, functions, log, ...limits });
+    const httpPort = await gate.listen(opts.port ?? 3000, ['127.0.0.1', '::1']);
+    cleanups.push(() => gate.close());
+    const url = `http://localhost:${httpPort}`;
+    Object.assign(record, { url, s3Endpoint, dynamodbEndpoint, ports: [httpPort, s3Address.port, Number(new URL(dynamodbEndpoint).port)] });
+    await writeRecord(dataDir, record);
+
     // Environment shared by this process (dev credentials) and the functions.
     Object.assign(process.env, {
       IRIS_LOCAL_STACK: '1',
@@ -170,7 +186,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       IRIS_S3_ENDPOINT: s3Endpoint,
       IRIS_DYNAMODB_ENDPOINT: dynamodbEndpoint,
       IRIS_PUBLIC_URL: url,
-      IRIS_LAMBDA_PORT: String(lambdaPort),
       // Fetching image URLs on private or loopback addresses is opt-in, locally as in AWS.
       IRIS_ALLOW_PRIVATE_URLS: allowPrivateUrls ? '1' : '',
       AWS_REGION: 'us-east-1',
@@ -184,45 +199,33 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     // API: serverless-offline runs the same serverless.ts, bundled by serverless-esbuild, on a
     // loopback port of its own; the gate in front of it owns the public port.
-    const child = spawn(process.execPath, ['--require', join(import.meta.dirname, 'watchdog.cjs'), join(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--host', '127.0.0.1'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        IRIS_HTTP_PORT: String(offlinePort),
-        IRIS_STACK_PID: String(process.pid),
-        SLS_TELEMETRY_DISABLED: '1',
-        // The esbuild service (a Go program) outlives the bundling; it keeps no build context
-        // (serverless.ts skipRebuild), and a soft memory limit bounds its heap while it bundles.
-        GOMEMLIMIT: process.env.GOMEMLIMIT ?? '1GiB',
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that stopping it also ends the esbuild processes it starts.
-      detached: true,
-    });
-    record.offlinePid = child.pid;
-    await writeRecord(dataDir, record);
-    let offlineOutput = '';
-    const onData = (d: Buffer) => {
-      offlineOutput = (offlineOutput + d.toString()).slice(-20_000);
-      if (opts.verbose) process.stdout.write(d);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    let lambdaPort = 0;
+    let child: ChildProcess | undefined;
     cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) await endGroup(child.pid!);
+      if (child && child.exitCode === null && child.signalCode === null) await endGroup(child.pid!);
     });
-
-    const gate = createGate({ upstreamPort: offlinePort, functions, log, ...limits });
-    await gate.listen(httpPort, ['127.0.0.1', '::1']);
-    cleanups.push(() => gate.close());
-
-    try {
-      // Bundling every function takes 1–3 minutes on a loaded 2-core machine, sometimes more.
-      await waitFor(`http://127.0.0.1:${offlinePort}/health`, Number(process.env.IRIS_LOCAL_START_TIMEOUT_MS ?? 420_000), child);
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- serverless-offline output ---\n${offlineOutput}`);
+    for (let attempt = 1; ; attempt++) {
+      offlinePort = await childPort();
+      lambdaPort = await childPort();
+      process.env.IRIS_LAMBDA_PORT = String(lambdaPort);
+      const started = spawnOffline(offlinePort, opts.verbose);
+      child = started.child;
+      record.offlinePid = child.pid;
+      record.ports = [...record.ports.slice(0, 3), offlinePort, lambdaPort];
+      await writeRecord(dataDir, record);
+      try {
+        // Bundling every function takes 1–3 minutes on a loaded 2-core machine, sometimes more.
+        await waitFor(`http://127.0.0.1:${offlinePort}/health`, Number(process.env.IRIS_LOCAL_START_TIMEOUT_MS ?? 420_000), child);
+        break;
+      } catch (e) {
+        const output = started.output();
+        if (attempt < 3 && /EADDRINUSE/.test(output)) {
+          log(`serverless-offline lost port ${offlinePort} or ${lambdaPort} to another process; starting it again on others`);
+          if (child.exitCode === null && child.signalCode === null) await endGroup(child.pid!);
+          continue;
+        }
+        throw new Error(`${(e as Error).message}\n--- serverless-offline output ---\n${output}`);
+      }
     }
 
     // S3 → Lambda notifications, under the same per-function limits as HTTP requests.
@@ -262,6 +265,35 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await stop();
     throw e;
   }
+}
+
+/** serverless-offline on its ports, in a process group of its own; `output` is its last 20,000 characters. */
+function spawnOffline(offlinePort: number, verbose?: boolean): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--require', join(import.meta.dirname, 'watchdog.cjs'), join(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', 'local', '--host', '127.0.0.1'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      IRIS_HTTP_PORT: String(offlinePort),
+      IRIS_STACK_PID: String(process.pid),
+      SLS_TELEMETRY_DISABLED: '1',
+      // The esbuild service (a Go program) outlives the bundling; it keeps no build context
+      // (serverless.ts skipRebuild), and a soft memory limit bounds its heap while it bundles.
+      GOMEMLIMIT: process.env.GOMEMLIMIT ?? '1GiB',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it also ends the esbuild processes it starts.
+    detached: true,
+  });
+  let output = '';
+  const onData = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000);
+    if (verbose) process.stdout.write(d);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  return { child, output: () => output };
 }
 
 /** The gate's defaults: one or two warm workers per function, about one model-heavy request per core. */

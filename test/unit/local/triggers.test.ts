@@ -37,3 +37,21 @@ describe('familyOf (unknown routes)', () => {
     expect(familyOf('/nothing')).toBe('plain');
   });
 });
+
+describe('childPort', () => {
+  it("chooses a free port outside Linux's ephemeral range (32768–60999), where listen(0) and outgoing connections take theirs", async () => {
+    const { childPort } = await import('../../../scripts/local/stack');
+    const { createServer } = await import('node:net');
+    for (let i = 0; i < 5; i++) {
+      const port = await childPort();
+      expect(port).toBeGreaterThanOrEqual(20_000);
+      expect(port).toBeLessThan(32_768);
+      const srv = createServer();
+      await new Promise<void>((res, rej) => {
+        srv.once('error', rej);
+        srv.listen(port, '127.0.0.1', () => res());
+      });
+      await new Promise<void>((res) => srv.close(() => res()));
+    }
+  });
+});
