@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/similar-verify.ts        (tuning side; writes nothing)
  *   BENCH_FEATURES=500 …                   keypoints per picture other than SAME_ITEM.features
+ *   BENCH_QUERY_FEATURES=1000 …            a query's keypoints per set, when not the stored pictures' count
  *
  * Also prints where the right item ranks by bags of visual words (lib/vision/visual-words.ts: the
  * query's keypoint sets against each stored picture's), and "same first" when the check also
@@ -35,7 +36,9 @@ async function main() {
   const backgrounds = availablePhotos().filter((p) => p.category !== 'people').map((p) => p.path);
   const check = { ...SAME_ITEM, features: Number(process.env.BENCH_FEATURES ?? SAME_ITEM.features) };
   const engine = new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet, sameItem: check });
-  console.log(`keypoints per picture: ${check.features}`);
+  const queryCheck = { ...check, features: Number(process.env.BENCH_QUERY_FEATURES ?? check.features) };
+  const queryEngine = new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet, sameItem: queryCheck });
+  console.log(`keypoints per picture: ${check.features} (a query's: ${queryCheck.features})`);
   const K = SAME_ITEM.candidates;
   const stored: Array<{ v: number[][]; sidecar: Buffer | null; bag: number[] }> = [];
   const vocab = orbVocabulary();
@@ -47,7 +50,7 @@ async function main() {
     const ctx = (await shopperPhoto(s.path, seedOf(s.name), { backgrounds })).bytes;
     const qs = [];
     for (const [kind, bytes] of [['in context', ctx], ['clean', await cleanQuery(s.path)]] as const) {
-      const q = await engine.describeQuery(await decode(bytes));
+      const q = await queryEngine.describeQuery(await decode(bytes));
       qs.push({ kind, v: q.vectors.map((x) => x.vector), sidecar: q.sidecar! });
     }
     queries.push(qs);

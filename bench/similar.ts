@@ -31,7 +31,7 @@ import { availablePhotos } from '../test/support/photos';
 import { catalogue, cleanQuery, seedOf, shopperPhoto } from '../test/support/shopper';
 import { decode } from '../test/support/search-harness';
 import type { DecodedImage } from '../lib/images';
-import type { Candidate, Description } from '../lib/search/engine';
+import { WORDS_PART, type Candidate, type Description } from '../lib/search/engine';
 import { decodeProfile, encodeProfile } from '../lib/search/images';
 
 const LIMIT = Number(process.env.BENCH_SIMILAR_LIMIT ?? 0);
@@ -40,20 +40,23 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
-type Method = 'hist' | 'today' | 'engine' | 'checked' | 'verified';
-type Ranked = 'checked' | 'verified';
+type Method = 'hist' | 'today' | 'engine' | 'checked' | 'profiled' | 'verified';
+type Ranked = 'checked' | 'profiled' | 'verified';
 const METHODS: Array<[Method, string]> = [
   ['hist', 'baseline: colour histogram of the whole picture'],
   ['today', 'baseline: the engine before issue 12 (MobileNetV2 average-pooled, whole picture)'],
   ['engine', 'subject views only (detector box and foreground box, GeM-pooled MobileNetV2; the engine before the same-item check)'],
   ['checked', 'the subject views, then the same-item check on the 30 nearest (500 keypoints, 12 inliers); the engine before the class profile'],
-  ['verified', 'shipped similar / product engine: as above, ranked by 0.8 × embedding cosine + 0.2 × class-profile cosine (CenterNet class heatmap over the subject)'],
+  ['profiled', 'as above, ranked by 0.8 × embedding cosine + 0.2 × class-profile cosine (CenterNet class heatmap over the subject); the engine before the word candidates'],
+  ['verified', 'shipped similar / product engine: as above, and when none of the 30 nearest is the item, the 10 nearest by bags of visual words matched too'],
 ];
 
 interface Vectors {
   hist: number[][];
   today: number[][];
   engine: number[][];
+  /** The stored picture's bag of visual words (its own row), or the query's bags. */
+  words: number[][];
   subject?: { left: number; top: number; width: number; height: number };
   /** The engine's own description (views + keypoint sidecar) and decoded picture, for `rank`. */
   description: Description;
@@ -93,7 +96,16 @@ async function main() {
     const image = await decode(bytes);
     const d = query ? await engine.describeQuery(image) : await engine.describe(image);
     times.push(performance.now() - t0);
-    return { hist: [hist], today: [today], engine: d.vectors.map((v) => v.vector), subject: d.subject, description: d, image };
+    const own = engine.ownParts ?? [];
+    return {
+      hist: [hist],
+      today: [today],
+      engine: d.vectors.filter((v) => !own.includes(v.part)).map((v) => v.vector),
+      words: query ? (d.partSearch?.vectors ?? []) : d.vectors.filter((v) => v.part === WORDS_PART).map((v) => v.vector),
+      subject: d.subject,
+      description: d,
+      image,
+    };
   }
 
   const started = performance.now();
@@ -128,13 +140,25 @@ async function main() {
     subjectRows.push(`| ${side} | ${(iouSum / stamps.length).toFixed(2)} | ${pct(iouHalf / stamps.length)} |`);
     // The engine's own rank over every stored item (distance = 1 - best cosine, as the vector search
     // gives), with the stored sidecars: what the API answers, without the stores.
-    const verifiedOrder = async (q: Vectors, withProfile: boolean): Promise<number[]> => {
+    const verifiedOrder = async (q: Vectors, withProfile: boolean, withWords: boolean): Promise<number[]> => {
       const candidates: Candidate[] = stored.map((s, j) => {
         const profile = withProfile && s.description.profile ? decodeProfile(encodeProfile(s.description.profile)) : undefined;
         return { id: String(j), distance: 1 - score(q.engine, s.engine), part: 'detected', ...(profile ? { profile } : {}) };
       });
       const t0 = performance.now();
-      const matches = await engine.rank({ image: q.image, description: q.description }, candidates, async (id) => stored[Number(id)].description.sidecar ?? null);
+      // The API's word search: the stored bags nearest to the query's, as candidates of that part.
+      const search = q.description.partSearch;
+      const more = async (): Promise<Candidate[]> =>
+        stored
+          .map((s, j) => ({ id: String(j), part: WORDS_PART, distance: s.words.length && q.words.length ? 1 - score(q.words, s.words) : 2 }))
+          .sort((a, b) => a.distance - b.distance)
+          .slice(0, search?.images ?? 0);
+      const matches = await engine.rank(
+        { image: q.image, description: q.description },
+        candidates,
+        async (id) => stored[Number(id)].description.sidecar ?? null,
+        withWords && search ? more : undefined,
+      );
       rankTimes.push(performance.now() - t0);
       return matches.map((m) => Number(m.id));
     };
@@ -143,8 +167,8 @@ async function main() {
       let hits = 0;
       for (let i = 0; i < queries.length; i++) {
         const ranked =
-          m === 'verified' || m === 'checked'
-            ? (await verifiedOrder(queries[i], m === 'verified')).map((j) => ({ j }))
+          m === 'verified' || m === 'profiled' || m === 'checked'
+            ? (await verifiedOrder(queries[i], m !== 'checked', m === 'verified')).map((j) => ({ j }))
             : stored.map((s, j) => ({ j, s: score(queries[i][m as Exclude<Method, Ranked>], s[m as Exclude<Method, Ranked>]) })).sort((a, b) => b.s - a.s);
         if (ranked[0].j === i) first++;
         hits += ranked.filter((x) => x.j !== i).slice(0, 5).filter((x) => stamps[x.j].group === stamps[i].group).length;

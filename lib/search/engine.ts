@@ -50,6 +50,12 @@ export interface QueryStage {
   partSearch?: PartSearch;
 }
 
+/**
+ * The part whose row holds the bag of visual words of a stored image's keypoints
+ * (lib/vision/visual-words.ts): same-image, and the same-item check of similar and product.
+ */
+export const WORDS_PART = 'words';
+
 export interface PartSearch {
   part: string;
   vectors: number[][];

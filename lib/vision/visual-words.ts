@@ -10,6 +10,7 @@
  * the candidates a collage or a small crop needs.
  */
 import type { LocalFeatures } from './local-features';
+import { ORB_VOCABULARY_BASE64 } from './orb-vocabulary';
 
 const DESC = 32;
 const WORDS32 = DESC / 4;
@@ -206,3 +207,7 @@ export function decodeVocabulary(buf: Buffer): Vocabulary {
   for (let w = 0; w < size; w++) idf[w] = buf.readFloatLE(8 + centresLength + 4 * w);
   return { branches, leaves, centres, idf };
 }
+
+let shipped: Vocabulary | undefined;
+/** The shipped vocabulary (lib/vision/orb-vocabulary.ts), decoded once per container. */
+export const orbVocabulary = (): Vocabulary => (shipped ??= decodeVocabulary(Buffer.from(ORB_VOCABULARY_BASE64, 'base64')));

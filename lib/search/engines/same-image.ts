@@ -36,10 +36,9 @@ import {
   type PointMatch,
 } from '../../vision/local-features';
 import { cropRgb, mirrorRgb, resizeRgb, toGrey, mirrorGrey, type Rect } from '../../vision/pixels';
-import { ORB_VOCABULARY_BASE64 } from '../../vision/orb-vocabulary';
 import { hamming64, pHash } from '../../vision/phash';
-import { decodeVocabulary, featureBag, type Vocabulary } from '../../vision/visual-words';
-import type { Candidate, Description, ExactProbe, LibraryKind, Match, PartSearch, PartVector, Region, SearchEngine } from '../engine';
+import { featureBag, orbVocabulary } from '../../vision/visual-words';
+import { WORDS_PART, type Candidate, type Description, type ExactProbe, type LibraryKind, type Match, type PartSearch, type PartVector, type Region, type SearchEngine } from '../engine';
 import { bestPerItem } from './embedding';
 
 export const SAME_THRESHOLD = 0.5;
@@ -218,12 +217,8 @@ interface Prepared {
 
 /** The part whose row holds the pHash (see hashVector). */
 export const HASH_PART = 'phash';
-/** The part whose row holds the bag of visual words of the stored keypoints (lib/vision/visual-words.ts). */
-export const WORDS_PART = 'words';
-
-let vocabulary: Vocabulary | undefined;
-/** The shipped vocabulary (lib/vision/orb-vocabulary.ts), decoded once per container. */
-export const orbVocabulary = (): Vocabulary => (vocabulary ??= decodeVocabulary(Buffer.from(ORB_VOCABULARY_BASE64, 'base64')));
+export { WORDS_PART } from '../engine';
+export { orbVocabulary } from '../../vision/visual-words';
 
 /**
  * The 64 bits as ±1/8 in the first 64 components of a table-width vector (the rest 0), so that

@@ -4,11 +4,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine, SIMILAR_EMBEDDER } from '../../../lib/search/engines';
-import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM_SCORE, SIDECAR_BATCH, profileCosine } from '../../../lib/search/engines/embedding';
+import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM, SAME_ITEM_SCORE, SIDECAR_BATCH, profileCosine } from '../../../lib/search/engines/embedding';
 import { centerNet } from '../../../lib/vision/detector';
 import { decodeFeatures, featureCount } from '../../../lib/vision/local-features';
 import { getEmbedder } from '../../../lib/vision/embedder';
-import type { SearchEngine } from '../../../lib/search/engine';
+import { WORDS_PART, type SearchEngine } from '../../../lib/search/engine';
 import { photo, requirePhotos } from '../../support/photos';
 import { MemoryLibrary, decode } from '../../support/search-harness';
 import { libraryCopy } from '../../support/transforms';
@@ -176,6 +176,38 @@ describe('same-item check (similar, product)', () => {
     const absent = await padded('fresh-flower', 'wood');
     expect(absent.asked).toHaveLength(30);
     expect(new Set(absent.asked).size).toBe(30);
+  });
+
+  it('stores the bag of visual words of those keypoints as a row that answers only the word search', async () => {
+    const d = await engine.describe(await decode(await onWhite('garden')));
+    expect(d.vectors.map((v) => v.part)).toEqual(['detected', 'foreground', WORDS_PART]);
+    expect(engine.ownParts).toEqual([WORDS_PART]);
+    const q = await engine.describeQuery(await decode(await inScene('garden', 'picos-de-europa')));
+    expect(q.vectors.map((v) => v.part)).toEqual(['detected', 'foreground']);
+    // The whole picture's bag and the subject crop's, searched among the stored bags only.
+    expect(q.partSearch).toMatchObject({ part: WORDS_PART, images: SAME_ITEM.wordCandidates });
+    expect(q.partSearch!.vectors).toHaveLength(2);
+    for (const bag of q.partSearch!.vectors) expect(Math.hypot(...bag)).toBeCloseTo(1, 5);
+  });
+
+  it('matches the nearest by words when none of the nearest by embedding is the item, and only then', async () => {
+    const query = await lib.prepareQuery(await inScene('garden', 'picos-de-europa'));
+    // The product far by embedding: 30 nearer candidates that are not it (no sidecar).
+    const decoys = Array.from({ length: 30 }, (_, i) => ({ id: `absent-${i}`, part: 'detected', distance: 0.01 * (i + 1) }));
+    let asked = 0;
+    const more = async () => (asked++, query.more!());
+    expect((await query.more!()).some((c) => c.id === 'garden' && c.part === WORDS_PART)).toBe(true);
+    const found = await engine.rank(query, decoys, query.sidecar, more);
+    expect(asked).toBe(1);
+    expect(found[0]).toMatchObject({ id: 'garden' });
+    expect(found[0].score).toBeGreaterThanOrEqual(SAME_ITEM_SCORE);
+    expect(found.slice(1).map((m) => m.id)).toEqual(decoys.map((d) => d.id));
+    // Without the word search the product is not in the answer at all.
+    expect((await engine.rank(query, decoys, query.sidecar)).map((m) => m.id)).not.toContain('garden');
+    // Among the nearest by embedding it verifies, and the word search is not run.
+    asked = 0;
+    expect((await engine.rank(query, query.first, query.sidecar, more))[0].id).toBe('garden');
+    expect(asked).toBe(0);
   });
 
   it('ranks by embedding alone, scaled below the same-item scores, when no sidecar can be read', async () => {

@@ -1,0 +1,179 @@
+/**
+ * Tuning-side probe (issue 12): does nsfwjs's InceptionV3 backbone (lib/vision/inception.ts)
+ * give better similar-search features than the MobileNetV2 one the engine ships? Same data,
+ * query synthesis, subject crops ('det', 'fg') and metrics as bench/similar-explore.ts, on the
+ * TUNING stamps only; every variant uses the shipped view pair "GeM (p = 3) max(det, fg pairs)",
+ * plus whole-picture rows for reference. Also prints the median embedding time per picture and
+ * the weight bytes of each backbone.
+ *
+ *   npx tsx bench/similar-backbones.ts     (prints a table; writes nothing; ~30 min on 2 cores)
+ */
+import sharp from 'sharp';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { labelledStamps } from '../test/support/stamps';
+import { availablePhotos } from '../test/support/photos';
+import { catalogue, cleanQuery, seedOf, shopperPhoto } from '../test/support/shopper';
+import { mobileNetV2FeatureMaps } from '../lib/vision/mobilenet';
+import { INCEPTION_INPUT, inceptionV3FeatureMaps, inceptionV3Files, type InceptionLayer } from '../lib/vision/inception';
+import { centerNet } from '../lib/vision/detector';
+import { foregroundBox, squareAround, type Rect } from '../lib/vision/subject';
+import { cropRgb, resizeRgb } from '../lib/vision/pixels';
+import type { RgbImage } from '../lib/vision/embedding';
+
+const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// Helpers copied from bench/similar-explore.ts (it exports none).
+async function rgbOf(bytes: Buffer): Promise<RgbImage> {
+  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+/** GeM over a row-major cells x channels map, then L2-normalised. */
+function gem(map: Float32Array, channels: number, p = 3): Float32Array {
+  const cells = map.length / channels;
+  const out = new Float32Array(channels);
+  for (let i = 0; i < cells; i++) for (let c = 0; c < channels; c++) out[c] += Math.max(1e-6, map[i * channels + c]) ** p;
+  for (let c = 0; c < channels; c++) out[c] = (out[c] / cells) ** (1 / p);
+  return unit(out);
+}
+
+function unit(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  return v.map((x) => x / n);
+}
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+
+const LAYERS: InceptionLayer[] = ['mixed5', 'mixed7', 'mixed8', 'mixed9', 'mixed10'];
+const CROPS = ['full', 'det', 'fg'] as const;
+
+const mobile = await mobileNetV2FeatureMaps();
+const inception = await inceptionV3FeatureMaps(LAYERS);
+const detector = await centerNet();
+const timing = { mobilenetv2: [] as number[], inceptionv3: [] as number[] };
+
+/** Views keyed `${backbone}:${crop}`, e.g. `mnv2:det`, `mixed10:fg`, `mnv2+mixed10:det`. */
+type Views = Record<string, Float32Array>;
+
+/** The subject crops of bench/similar-explore.ts's describe(), embedded by both backbones. */
+async function describe(bytes: Buffer): Promise<Views> {
+  const img = await resizeRgb(await rgbOf(bytes), 480, 480, 'inside');
+  const small = await resizeRgb(img, 160, 160, 'inside');
+  const sx = img.width / small.width;
+  const sy = img.height / small.height;
+  const up = (r: Rect): Rect => ({ left: r.left * sx, top: r.top * sy, width: r.width * sx, height: r.height * sy });
+  const fg = up(foregroundBox(small).box);
+  const dets = (await detector.detect(img)).sort((a, b) => b.score - a.score);
+  const whole = { left: 0, top: 0, width: img.width, height: img.height };
+  const clip = (r: Rect): Rect => {
+    const left = Math.max(0, r.left);
+    const top = Math.max(0, r.top);
+    return { left, top, width: Math.max(8, Math.min(img.width - left, r.width - (left - r.left))), height: Math.max(8, Math.min(img.height - top, r.height - (top - r.top))) };
+  };
+  const det = dets[0] && dets[0].score > 0.15 ? clip(dets[0].box) : undefined;
+  const boxes: Record<(typeof CROPS)[number], Rect> = {
+    full: whole,
+    det: squareAround(det ?? whole, img.width, img.height, 0.08),
+    fg: squareAround(clip(fg), img.width, img.height, 0.08),
+  };
+  const crops = CROPS.map((n) => cropRgb(img, boxes[n]));
+  const views: Views = {};
+
+  const small224 = await Promise.all(crops.map((c) => resizeRgb(c, 224, 224, 'fill')));
+  let t = performance.now();
+  const m = await mobile.maps(small224);
+  timing.mobilenetv2.push((performance.now() - t) / crops.length);
+  CROPS.forEach((n, i) => (views[`mnv2:${n}`] = gem(m[i], mobile.channels)));
+
+  const big299 = await Promise.all(crops.map((c) => resizeRgb(c, INCEPTION_INPUT, INCEPTION_INPUT, 'fill')));
+  t = performance.now();
+  const im = await inception.maps(big299);
+  timing.inceptionv3.push((performance.now() - t) / crops.length);
+  for (const { name, channels } of inception.layers) {
+    CROPS.forEach((n, i) => {
+      const v = gem(im[i][name], channels);
+      views[`${name}:${n}`] = v;
+      // Concatenation of the two unit vectors, renormalised.
+      const both = new Float32Array(mobile.channels + channels);
+      both.set(views[`mnv2:${n}`]);
+      both.set(v, mobile.channels);
+      views[`mnv2+${name}:${n}`] = unit(both);
+    });
+  }
+  return views;
+}
+
+const stamps = labelledStamps().filter((s) => s.part === 'tuning');
+const backgrounds = availablePhotos().filter((p) => p.category !== 'people').map((p) => p.path);
+log(`${stamps.length} tuning stamps, ${backgrounds.length} backgrounds`);
+const stored: Views[] = [];
+const inCtx: Views[] = [];
+const clean: Views[] = [];
+for (const [i, s] of stamps.entries()) {
+  stored.push(await describe(await catalogue(s.path)));
+  inCtx.push(await describe((await shopperPhoto(s.path, seedOf(s.name), { backgrounds })).bytes));
+  clean.push(await describe(await cleanQuery(s.path)));
+  if (i % 10 === 0) log(i);
+}
+
+type Scorer = (q: Views, s: Views) => number;
+/** The shipped view pair: the best of the four det/fg pairings. */
+const pairs = (b: string): Scorer => (q, s) => Math.max(...['det', 'fg'].flatMap((a) => ['det', 'fg'].map((c) => dot(q[`${b}:${a}`], s[`${b}:${c}`]))));
+const whole = (b: string): Scorer => (q, s) => dot(q[`${b}:full`], s[`${b}:full`]);
+
+const variants: Record<string, Scorer> = {
+  '(a) MobileNetV2 (shipped)': pairs('mnv2'),
+  ...Object.fromEntries([...LAYERS].reverse().map((l) => [`(b/c) InceptionV3 ${l}`, pairs(l)])),
+  ...Object.fromEntries([...LAYERS].reverse().map((l) => [`(d) MobileNetV2 + InceptionV3 ${l}, concatenated`, pairs(`mnv2+${l}`)])),
+  '(e) whole picture: MobileNetV2': whole('mnv2'),
+  '(e) whole picture: InceptionV3 mixed10': whole('mixed10'),
+  '(e) whole picture: InceptionV3 mixed8': whole('mixed8'),
+};
+
+function evaluate(queries: Views[], f: Scorer) {
+  let first = 0;
+  let hits = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const scores = stored.map((s, j) => ({ j, s: f(queries[i], s) })).sort((a, b) => b.s - a.s);
+    if (scores[0].j === i) first++;
+    const others = scores.filter((x) => x.j !== i).slice(0, 5);
+    hits += others.filter((x) => stamps[x.j].group === stamps[i].group).length;
+  }
+  return { first: first / queries.length, p5: hits / (queries.length * 5) };
+}
+
+console.log(`| variant, GeM p = 3 (tuning, ${stamps.length} items) | in context: same first | p@5 | clean: same first | p@5 |`);
+console.log('| --- | ---: | ---: | ---: | ---: |');
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+for (const [name, f] of Object.entries(variants)) {
+  const a = evaluate(inCtx, f);
+  const b = evaluate(clean, f);
+  console.log(`| ${name} | ${pct(a.first)} | ${pct(a.p5)} | ${pct(b.first)} | ${pct(b.p5)} |`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const require = createRequire(import.meta.url);
+const mnv2Dir = join(dirname(require.resolve('nsfwjs')), '..', 'models', 'mobilenet_v2');
+const files = {
+  mobilenetv2: [join(mnv2Dir, 'model.min.js'), join(mnv2Dir, 'group1-shard1of1.min.js')],
+  inceptionv3: [inceptionV3Files().topology, ...inceptionV3Files().shards],
+};
+const decoded = (shards: string[]) => shards.reduce((n, f) => n + Buffer.from(require(f) as string, 'base64').length, 0);
+console.log('\n| backbone | input | embedding, ms per picture (median; batches of 3 crops; all read-out layers) | files on disk (JS) | weights decoded |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const [name, fs] of Object.entries(files)) {
+  const onDisk = fs.reduce((n, f) => n + statSync(f).size, 0);
+  const input = name === 'mobilenetv2' ? 224 : INCEPTION_INPUT;
+  console.log(`| ${name} | ${input} px | ${median(timing[name as keyof typeof timing]).toFixed(0)} | ${(onDisk / 1e6).toFixed(1)} MB | ${(decoded(fs.slice(1)) / 1e6).toFixed(1)} MB |`);
+}
