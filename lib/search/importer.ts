@@ -14,9 +14,10 @@ import { IrisError } from '../errors';
 import { intakeImage } from '../images';
 import type { Importer } from '../ingest/port';
 import { LIBRARY_KINDS, imageLimits } from './contract';
-import type { LibraryKind, SearchEngine } from './engine';
+import type { LibraryKind } from './engine';
 import { addImage, type Labels } from './images';
 import { getLibrary } from './library';
+import type { EngineOf } from './provider';
 import { checkBrief, parseClassId, parseTags } from './params';
 
 export const LIBRARIES_IMPORTER = 'libraries';
@@ -30,7 +31,7 @@ function briefOf(metadata: Record<string, string>): string {
   return checkBrief(brief);
 }
 
-export function librariesImporter(engineFor: (kind: LibraryKind) => Promise<SearchEngine>): Importer {
+export function librariesImporter(engineFor: EngineOf): Importer {
   return async (obj, stores) => {
     const kind = obj.rest.split('/')[0] as LibraryKind;
     if (!LIBRARY_KINDS.includes(kind) || obj.rest.split('/').length < 2) {
@@ -47,7 +48,7 @@ export function librariesImporter(engineFor: (kind: LibraryKind) => Promise<Sear
     if (!object) throw new IrisError('NOT_FOUND', `object ${obj.bucketKey} disappeared before it was imported`);
     const image = await intakeImage(object.body, imageLimits(kind, 'add'), 'image');
     try {
-      const { contSign } = await addImage(stores, await engineFor(kind), lib, { image, brief, labels });
+      const { contSign } = await addImage(stores, await engineFor(lib), lib, { image, brief, labels });
       return { kind, cont_sign: contSign };
     } catch (e) {
       // Already in the library: a redelivery or a re-upload of the same picture adds nothing twice.

@@ -14,6 +14,7 @@ import type { MetadataStore, Stores } from '../store/ports';
 import { DEFAULT_CAPACITY, MAX_CAPACITY } from './contract';
 import type { LibraryKind } from './engine';
 import { queryAll, queryPages } from '../store/query';
+import { embedderFor } from './embedders';
 
 export interface Library {
   projectId: string;
@@ -25,6 +26,11 @@ export interface Library {
   createdAt: string;
   /** The distance of the library's engine, recorded by adds (for the index built later). */
   metric?: 'cosine' | 'l2';
+  /**
+   * The embedding model its vectors come from (lib/search/embedders.ts), fixed at creation;
+   * absent on libraries created before it was recorded.
+   */
+  embedder?: string;
 }
 
 export const libraryTable = (lib: Pick<Library, 'projectId' | 'kind' | 'generation'>): string =>
@@ -41,6 +47,7 @@ const toLibrary = (item: Record<string, unknown>): Library => ({
   generation: String(item.generation),
   createdAt: String(item.createdAt),
   ...(item.metric === 'cosine' || item.metric === 'l2' ? { metric: item.metric } : {}),
+  ...(typeof item.embedder === 'string' && item.embedder ? { embedder: item.embedder } : {}),
 });
 
 export const libraryNotCreated = (kind: LibraryKind): IrisError =>
@@ -69,6 +76,7 @@ export async function createLibrary(
     count: 0,
     generation: randomBytes(4).toString('hex'),
     createdAt: now.toISOString(),
+    embedder: embedderFor(kind),
   };
   const created = await metadata.put(
     { ...libraryKeys.library(projectId, kind), ...lib, gsi1pk: libraryKeys.allLibraries, gsi1sk: `${projectId}#${kind}` },

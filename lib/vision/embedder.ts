@@ -5,6 +5,7 @@
  *
  *   mobilenetv2        MobileNetV2 (nsfwjs weights), average-pooled: the default, and the classifier's features
  *   mobilenetv2-gem    the same backbone, GeM-pooled (the similar / product default)
+ *   inceptionv3-gem    InceptionV3 (nsfwjs weights) cut at its mixed7 block, GeM-pooled, 768-d
  *   file:/path/dir     a TF.js model folder of the deployment's own (e.g. a CLIP image tower) on the
  *                      layer or copied from the bucket to /tmp: see lib/vision/file-embedder.ts
  *
@@ -12,6 +13,7 @@
  */
 import { mobileNetV2Embedder, mobileNetV2GemEmbedder } from './mobilenet';
 import { fileEmbedder } from './file-embedder';
+import { inceptionV3GemEmbedder } from './inception';
 import type { Embedder } from './embedding';
 
 export { dot, l2normalise, type Embedder, type RgbImage } from './embedding';
@@ -21,6 +23,7 @@ type EmbedderFactory = () => Promise<Embedder>;
 const factories: Record<string, EmbedderFactory> = {
   mobilenetv2: mobileNetV2Embedder,
   'mobilenetv2-gem': mobileNetV2GemEmbedder,
+  'inceptionv3-gem': inceptionV3GemEmbedder,
 };
 
 const loaded = new Map<string, Promise<Embedder>>();

@@ -35,3 +35,18 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
+
+/**
+ * Generalised-mean pooling (GeM) of a row-major cells × channels feature map, L2-normalised: with
+ * p = 3 large activations (the object) weigh more than the spread-out background; p = 1 is the
+ * average.
+ */
+export function gemPool(map: Float32Array, channels: number, p = 3): Float32Array {
+  const cells = map.length / channels;
+  const out = new Float32Array(channels);
+  for (let i = 0; i < cells; i++) {
+    for (let k = 0; k < channels; k++) out[k] += Math.max(1e-6, map[i * channels + k]) ** p;
+  }
+  for (let k = 0; k < channels; k++) out[k] = (out[k] / cells) ** (1 / p);
+  return l2normalise(out);
+}

@@ -1,22 +1,20 @@
 /**
- * InceptionV3 feature maps from the weights that ship in the nsfwjs package (Keras 2.2.4
- * InceptionV3, 299 px, under nsfwjs's dense head; uint8-quantised, ~22 MB of weights). Loaded
- * the way lib/vision/mobilenet.ts loads nsfwjs's MobileNetV2: the topology and the six weight
- * shards are UMD modules exporting JSON and base64 strings, required through createRequire.
+ * InceptionV3 from the weights that ship in the nsfwjs package (Keras InceptionV3, 299 px, under
+ * nsfwjs's dense head; uint8-quantised, 22 MB of weights), loaded by lib/vision/nsfwjs-models.ts.
  *
- * Unlike the MobileNetV2 backbone, this one is partly fine-tuned: the exported config marks the
- * layers up to mixed5 trainable=false (ImageNet as is) and those from conv2d_56 (inside mixed6)
- * to mixed10 trainable=true, i.e. tuned by nsfwjs for its five classes.
+ * Unlike the package's MobileNetV2, this backbone is partly fine-tuned: its exported config marks
+ * the layers up to mixed5 trainable=false (ImageNet as is) and those from conv2d_56 (inside
+ * mixed6) on trainable, i.e. tuned by nsfwjs for its five classes. So its last block (mixed10)
+ * describes objects worse than MobileNetV2 does, while the middle blocks describe them better
+ * (BENCHMARKS.md "Tuning choices for similar and product search", bench/similar-backbones.ts).
  *
- * Input: RGB scaled to [0, 1] (nsfwjs's core divides by 255 for every model), not Keras'
- * [-1, 1]. Used by the tuning probe bench/similar-backbones.ts; no engine uses it.
+ * Input: RGB scaled to [0, 1] (nsfwjs divides by 255 for every model), not Keras' [-1, 1].
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { tfReady } from './tf';
-import type { RgbImage } from './embedding';
+import { gemPool, type Embedder, type RgbImage } from './embedding';
+import { loadNsfwjsModel, nsfwjsModelFiles } from './nsfwjs-models';
 
 export const INCEPTION_INPUT = 299;
+const FOLDER = 'inception_v3';
 
 /** Blocks that can be read out, with their map side and depth at 299 px. */
 export const INCEPTION_LAYERS = {
@@ -28,49 +26,19 @@ export const INCEPTION_LAYERS = {
 } as const;
 export type InceptionLayer = keyof typeof INCEPTION_LAYERS;
 
-interface ModelJson {
-  modelTopology: unknown;
-  weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
-}
-
-/** The model's files in the nsfwjs package: the topology module and the weight shards, in order. */
-export function inceptionV3Files(): { dir: string; topology: string; shards: string[] } {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('nsfwjs')), '..', 'models', 'inception_v3');
-  const json = require(join(dir, 'model.min.js')) as ModelJson;
-  return { dir, topology: join(dir, 'model.min.js'), shards: json.weightsManifest.flatMap((g) => g.paths).map((p) => join(dir, `${p}.min.js`)) };
-}
-
-let loaded: Promise<{ tf: Awaited<ReturnType<typeof tfReady>>; full: Awaited<ReturnType<Awaited<ReturnType<typeof tfReady>>['loadLayersModel']>> }> | undefined;
-
-/** The nsfwjs InceptionV3 Keras model with its weights, loaded once. */
-function loadFull() {
-  loaded ??= (async () => {
-    const tf = await tfReady();
-    const require = createRequire(import.meta.url);
-    const files = inceptionV3Files();
-    const json = require(files.topology) as ModelJson;
-    // The shards are consecutive slices of one weight file: decode and join them in order.
-    const weightData = new Uint8Array(Buffer.concat(files.shards.map((f) => Buffer.from(require(f) as string, 'base64')))).buffer;
-    const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as Parameters<typeof tf.io.fromMemory>[1];
-    const full = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
-    return { tf, full };
-  })();
-  loaded.catch(() => (loaded = undefined));
-  return loaded;
-}
+/** The model's files in the nsfwjs package (the layer build copies them). */
+export const inceptionV3Files = () => nsfwjsModelFiles(FOLDER);
 
 /**
- * The maps of the given blocks (default mixed10, the last one before the global pooling:
- * 8 x 8 x 2048 at 299 px) for a batch of images, in one forward pass: per image, one
- * Float32Array per block (row-major size x size x channels). Pooled by the caller.
+ * The maps of the given blocks (row-major size × size × channels) for a batch of images, in one
+ * forward pass that stops at the deepest block asked for: per image, one Float32Array per block.
  */
 export async function inceptionV3FeatureMaps(layers: InceptionLayer[] = ['mixed10']): Promise<{
   input: number;
   layers: Array<{ name: InceptionLayer; size: number; channels: number }>;
   maps(images: RgbImage[]): Promise<Array<Record<InceptionLayer, Float32Array>>>;
 }> {
-  const { tf, full } = await loadFull();
+  const { tf, full } = await loadNsfwjsModel(FOLDER);
   const backbone = tf.model({ inputs: full.inputs, outputs: layers.map((l) => full.getLayer(l).output as never) });
   return {
     input: INCEPTION_INPUT,
@@ -97,6 +65,36 @@ export async function inceptionV3FeatureMaps(layers: InceptionLayer[] = ['mixed1
         });
         return r;
       });
+    },
+  };
+}
+
+/** The block and GeM exponent of inceptionV3GemEmbedder (chosen on the tuning stamps). */
+export const INCEPTION_EMBEDDING = { layer: 'mixed7' as InceptionLayer, p: 3 };
+
+/**
+ * InceptionV3's mixed7 block (17 × 17 × 768 at 299 px, the last block before the 8 × 8 ones),
+ * GeM-pooled: 768-d. On the tuning stamps, as the similar engine's two subject views, it ranked
+ * the photographed item first by embedding 49.0 % of the time in context against MobileNetV2's
+ * 36.3 %, and category precision@5 32.0 % against 25.1 % — at about 7 times MobileNetV2's compute.
+ */
+export async function inceptionV3GemEmbedder(): Promise<Embedder> {
+  const { layer, p } = INCEPTION_EMBEDDING;
+  const fm = await inceptionV3FeatureMaps([layer]);
+  const { channels } = INCEPTION_LAYERS[layer];
+  const run = async (images: RgbImage[]) => (await fm.maps(images)).map((m) => gemPool(m[layer], channels, p));
+  // Warm-up: the first WASM execution compiles kernels.
+  await run([{ data: new Uint8Array(INCEPTION_INPUT * INCEPTION_INPUT * 3), width: INCEPTION_INPUT, height: INCEPTION_INPUT }]);
+  return {
+    name: 'inceptionv3-gem',
+    dimension: channels,
+    inputSize: INCEPTION_INPUT,
+    embed: async (image) => (await run([image]))[0],
+    async embedBatch(images) {
+      const out: Float32Array[] = [];
+      // Small batches keep peak memory bounded on a 1 GB Lambda.
+      for (let i = 0; i < images.length; i += 4) out.push(...(await run(images.slice(i, i + 4))));
+      return out;
     },
   };
 }

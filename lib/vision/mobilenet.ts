@@ -8,45 +8,16 @@
  * bench/search.ts, precision@5 is 41 % with [0, 1] and 26 % with [-1, 1] — the weights as
  * shipped expect what nsfwjs feeds them.
  *
- * Loading: the package embeds model topology and uint8-quantised weights in two JS files
- * (UMD modules exporting the JSON and a base64 string); requiring them takes ~50 ms, so no
- * conversion step is needed. Located through createRequire so the same code resolves them
- * from node_modules and from the Lambda layer (/opt/nodejs/node_modules).
+ * Loading: lib/vision/nsfwjs-models.ts (the package's own files, no conversion step).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { tfReady } from './tf';
-import { l2normalise, type Embedder, type RgbImage } from './embedding';
+import { gemPool, l2normalise, type Embedder, type RgbImage } from './embedding';
+import { loadNsfwjsModel } from './nsfwjs-models';
 
 const INPUT = 224;
 const FEATURE_LAYER = 'average_pooling2d_1';
 
-interface ModelJson {
-  modelTopology: unknown;
-  weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
-}
-
-let weights: Promise<{ tf: Awaited<ReturnType<typeof tfReady>>; full: Awaited<ReturnType<Awaited<ReturnType<typeof tfReady>>['loadLayersModel']>> }> | undefined;
-
 /** The nsfwjs Keras model with its weights, loaded once (shared by the embedders below). */
-function loadFull() {
-  weights ??= (async () => {
-    const tf = await tfReady();
-    const require = createRequire(import.meta.url);
-    // nsfwjs's exports map hides package.json; its main is dist/cjs/index.js.
-    const dir = join(dirname(require.resolve('nsfwjs')), '..', 'models', 'mobilenet_v2');
-    const json = require(join(dir, 'model.min.js')) as ModelJson;
-    const shard = require(join(dir, 'group1-shard1of1.min.js')) as string;
-    const weightData = new Uint8Array(Buffer.from(shard, 'base64')).buffer;
-    const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as Parameters<typeof tf.io.fromMemory>[1];
-    const full = await tf.loadLayersModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }),
-    );
-    return { tf, full };
-  })();
-  weights.catch(() => (weights = undefined));
-  return weights;
-}
+const loadFull = () => loadNsfwjsModel('mobilenet_v2');
 
 /**
  * The backbone's last feature map (out_relu, 7 x 7 x 1280 at 224 px) for a batch of images, as
@@ -126,20 +97,7 @@ export const GEM_P = 3;
  */
 export async function mobileNetV2GemEmbedder(): Promise<Embedder> {
   const fm = await mobileNetV2FeatureMaps();
-  const pool = (map: Float32Array): Float32Array => {
-    const c = fm.channels;
-    const cells = map.length / c;
-    const out = new Float32Array(c);
-    for (let i = 0; i < cells; i++) {
-      for (let k = 0; k < c; k++) {
-        const v = Math.max(1e-6, map[i * c + k]);
-        out[k] += v * v * v;
-      }
-    }
-    for (let k = 0; k < c; k++) out[k] = Math.cbrt(out[k] / cells);
-    return l2normalise(out);
-  };
-  const run = async (images: RgbImage[]) => (await fm.maps(images)).map(pool);
+  const run = async (images: RgbImage[]) => (await fm.maps(images)).map((m) => gemPool(m, fm.channels, GEM_P));
   await run([{ data: new Uint8Array(INPUT * INPUT * 3), width: INPUT, height: INPUT }]);
   return {
     name: 'mobilenetv2-gem',

@@ -16,7 +16,7 @@ export default defineOperation({
   schema: addSchema,
   run: async ({ input, projectId, stores, event, deadline }) => {
     const kind = libraryKindOf(event);
-    return addOperation(stores, await engineFor(kind), projectId, kind, input, { deadline });
+    return addOperation(stores, engineFor, projectId, kind, input, { deadline });
   },
   access: { objects: [{ prefix: 'data/', actions: ['read', 'write', 'delete'] }], table: ['read', 'write'], vectors: ['read', 'write'], nativeLayer: true },
   memory: 2048,

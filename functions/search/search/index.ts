@@ -17,7 +17,7 @@ export default defineOperation({
   response: searchResponseSchema,
   run: async ({ input, projectId, stores, event }) => {
     const kind = libraryKindOf(event);
-    return searchOperation(stores, await engineFor(kind), projectId, kind, input);
+    return searchOperation(stores, engineFor, projectId, kind, input);
   },
   access: { objects: [{ prefix: 'data/', actions: ['read'] }], table: ['read'], vectors: ['read'], nativeLayer: true },
   memory: 2048,

@@ -11,26 +11,26 @@
  *   product     the same; class-id filters are applied by the API in the vector query
  *   materiel    embedding beside colour and texture descriptors (materiel.ts)
  *
- * The embedder comes from IRIS_EMBEDDER (lib/vision/embedder.ts); similar and product use
- * IRIS_SIMILAR_EMBEDDER when set, else SIMILAR_EMBEDDER. IRIS_SUBJECTS=off makes them embed the
+ * The embedder is the library's own (lib/search/embedders.ts: the model it was created with; a
+ * new library's comes from IRIS_EMBEDDER, and for similar and product from IRIS_SIMILAR_EMBEDDER,
+ * else SIMILAR_EMBEDDER). IRIS_SUBJECTS=off makes them embed the
  * whole picture only (the engine before subjects, e.g. for a comparison); IRIS_SAME_ITEM=off
  * turns the same-item check off, IRIS_CLASS_PROFILE=off the class profile's part in the ranking.
  */
 import { getEmbedder } from '../../vision/embedder';
+import { embedderFor } from '../embedders';
 import { centerNet } from '../../vision/detector';
 import type { LibraryKind, SearchEngine } from '../engine';
 import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM } from './embedding';
 import { MaterielEngine } from './materiel';
 import { SameImageEngine, PICTURE_BOOK, SAME_HQ } from './same-image';
 
-/** The similar / product embedder unless IRIS_SIMILAR_EMBEDDER says otherwise (chosen on the tuning stamps, BENCHMARKS.md). */
-export const SIMILAR_EMBEDDER = 'mobilenetv2-gem';
+export { SIMILAR_EMBEDDER } from '../embedders';
 
-const engines = new Map<LibraryKind, Promise<SearchEngine>>();
+const engines = new Map<string, Promise<SearchEngine>>();
 
-async function build(kind: LibraryKind): Promise<SearchEngine> {
+async function build(kind: LibraryKind, name: string): Promise<SearchEngine> {
   if (kind === 'similar' || kind === 'product') {
-    const name = process.env.IRIS_SIMILAR_EMBEDDER || process.env.IRIS_EMBEDDER || SIMILAR_EMBEDDER;
     return new EmbeddingEngine(kind, await getEmbedder(name), {
       subjects: process.env.IRIS_SUBJECTS !== 'off',
       detector: centerNet,
@@ -38,7 +38,7 @@ async function build(kind: LibraryKind): Promise<SearchEngine> {
       ...(process.env.IRIS_CLASS_PROFILE === 'off' ? {} : { classProfile: CLASS_PROFILE }),
     });
   }
-  const embedder = await getEmbedder();
+  const embedder = await getEmbedder(name);
   switch (kind) {
     case 'materiel':
       return new MaterielEngine(embedder);
@@ -51,12 +51,14 @@ async function build(kind: LibraryKind): Promise<SearchEngine> {
   }
 }
 
-export function getEngine(kind: LibraryKind): Promise<SearchEngine> {
-  let p = engines.get(kind);
+/** The engine of a kind with an embedding model (default: what a new library of that kind gets), built once per container. */
+export function getEngine(kind: LibraryKind, embedder = embedderFor(kind)): Promise<SearchEngine> {
+  const key = `${kind} ${embedder}`;
+  let p = engines.get(key);
   if (!p) {
-    p = build(kind);
-    engines.set(kind, p);
-    p.catch(() => engines.delete(kind));
+    p = build(kind, embedder);
+    engines.set(key, p);
+    p.catch(() => engines.delete(key));
   }
   return p;
 }

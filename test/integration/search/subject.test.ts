@@ -90,7 +90,7 @@ describe.each(['similar', 'product'] as const)('%s: subject boxes', (kind) => {
     const item = await env.stores.metadata.get(libraryKeys.image(project.projectId, kind, lib.generation, imageIdOf(first)));
     const stored = decodeProfile(item?.profile)!;
     expect(stored).toHaveLength(80);
-    const described = (await (await engineFor(kind)).describe(await intakeImage(await catalogue(signs[first]), imageLimits(kind, 'add')))).profile!;
+    const described = (await (await engineFor(lib)).describe(await intakeImage(await catalogue(signs[first]), imageLimits(kind, 'add')))).profile!;
     stored.forEach((v, k) => expect(Math.abs(v - described[k])).toBeLessThanOrEqual(0.5 / 255 + 1e-6));
     // The shopper's photo: the garden disc, smaller, on a wood-grain photograph of 800 x 540.
     const query = await sharp(photo('wood').path)
