@@ -1,6 +1,6 @@
 /**
  * Cold start of the similar / product engine in a fresh process (what a new Lambda container pays
- * before its first search): TF.js WASM init, the GeM MobileNetV2 embedder, the CenterNet detector,
+ * before its first search): TF.js WASM init, the shipped embedder (SIMILAR_EMBEDDER), the CenterNet detector,
  * OpenCV (GrabCut), then the first and the next describe of a shopper's photo. Prints; writes nothing.
  *
  *   npx tsx bench/similar-cold.ts
@@ -11,6 +11,7 @@ import { getEmbedder } from '../lib/vision/embedder';
 import { centerNet } from '../lib/vision/detector';
 import { cvReady } from '../lib/vision/opencv';
 import { getEngine } from '../lib/search/engines';
+import { SIMILAR_EMBEDDER } from '../lib/search/embedders';
 import { labelledStamps } from '../test/support/stamps';
 import { availablePhotos } from '../test/support/photos';
 import { seedOf, shopperPhoto } from '../test/support/shopper';
@@ -28,7 +29,7 @@ if (!stamp) throw new Error('apt-get install tuxpaint-stamps-default');
 const q = await shopperPhoto(stamp.path, seedOf(stamp.name), { backgrounds: availablePhotos().filter((p) => p.category !== 'people').map((p) => p.path) });
 const t0 = performance.now();
 await t('tfjs wasm ready', () => tfReady());
-await t('embedder mobilenetv2-gem (load + warm-up)', () => getEmbedder('mobilenetv2-gem'));
+await t(`embedder ${SIMILAR_EMBEDDER} (load + warm-up)`, () => getEmbedder(SIMILAR_EMBEDDER));
 await t('detector centernet (load + warm-up)', () => centerNet());
 await t('opencv ready', () => cvReady());
 const engine = await t('engine', () => getEngine('similar'));

@@ -33,6 +33,24 @@ describe('embedder (IRIS_EMBEDDER)', () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
   });
 
+  it('gives the similar engines InceptionV3 mixed7, GeM-pooled: 768-d, unit length, non-negative, one picture as in a batch', async () => {
+    const e = await getEmbedder(SIMILAR_EMBEDDER);
+    expect(e).toMatchObject({ name: 'inceptionv3-gem', dimension: 768, inputSize: 299 });
+    const img = await decode(copies.get('dune')!);
+    const one = await img.rgb({ width: 299, height: 299, fit: 'fill' });
+    const other = await (await decode(copies.get('wood')!)).rgb({ width: 299, height: 299, fit: 'fill' });
+    const a = await e.embed(one);
+    const [b, c] = await e.embedBatch([one, other]);
+    expect(a).toHaveLength(768);
+    expect(Math.hypot(...a)).toBeCloseTo(1, 4);
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+    // Two different photographs are not the same vector.
+    let cos = 0;
+    for (let i = 0; i < a.length; i++) cos += a[i] * c[i];
+    expect(cos).toBeLessThan(0.95);
+  });
+
   it('rejects an unknown embedder name', () => {
     expect(() => getEmbedder('clip-nonexistent')).toThrow(/not a known embedder/);
   });
