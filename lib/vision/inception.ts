@@ -9,6 +9,9 @@
  * (BENCHMARKS.md "Tuning choices for similar and product search", bench/similar-backbones.ts).
  *
  * Input: RGB scaled to [0, 1] (nsfwjs divides by 255 for every model), not Keras' [-1, 1].
+ *
+ * The Lambda layer holds the network cut at mixed7 (layers/native/cut-inception.mjs): there, only
+ * the embedder's block can be read; the deeper blocks are for the tuning probe, from node_modules.
  */
 import { gemPool, type Embedder, type RgbImage } from './embedding';
 import { loadNsfwjsModel, nsfwjsModelFiles } from './nsfwjs-models';
