@@ -54,7 +54,7 @@ type Step = 'views' | 'checked' | 'profiled' | 'words';
 const STEPS: Array<[Step, string]> = [
   ['views', 'subject views only (detector box and foreground box)'],
   ['checked', '+ the same-item check on the 30 nearest (500 keypoints, 12 inliers)'],
-  ['profiled', '+ ranked by 0.8 × embedding cosine + 0.2 × class-profile cosine'],
+  ['profiled', '+ ranked by (1 − w) × embedding cosine + w × class-profile cosine (the embedder\'s w: 0.2 with MobileNetV2, 0 with InceptionV3)'],
   ['words', '+ the 10 nearest by bags of visual words matched when none of the 30 is the item (the whole engine)'],
 ];
 
@@ -229,7 +229,7 @@ async function main() {
       'p@5: category precision of the top 5 among the other items (the query\'s own stamp removed). Measured in-process: each method\'s vectors ' +
       'ranked by the best cosine over view pairs, which is what the API\'s vector search gives, and from the same-item check on through the engine\'s own `rank` ' +
       'with the stored keypoint sidecars, class profiles and bags of words (the API\'s word search done in memory); the product engine is the same engine as ' +
-      'similar (it adds class-id filters only). The class-profile weight and the same-item thresholds were chosen with MobileNetV2 and are used unchanged with InceptionV3.',
+      'similar (it adds class-id filters only). The same-item thresholds were chosen with MobileNetV2 and are used unchanged with InceptionV3; the class-profile weight is 0 with InceptionV3 (chosen on the tuning rows of the run before this one, lib/search/engines/embedding.ts classProfileFor).',
     '',
     '| side | method | in context: same first | in context: p@5 | clean: same first | clean: p@5 |',
     '| --- | --- | ---: | ---: | ---: | ---: |',

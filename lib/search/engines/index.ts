@@ -21,7 +21,7 @@ import { getEmbedder } from '../../vision/embedder';
 import { embedderFor } from '../embedders';
 import { centerNet } from '../../vision/detector';
 import type { LibraryKind, SearchEngine } from '../engine';
-import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM } from './embedding';
+import { EmbeddingEngine, SAME_ITEM, classProfileFor } from './embedding';
 import { MaterielEngine } from './materiel';
 import { SameImageEngine, PICTURE_BOOK, SAME_HQ } from './same-image';
 
@@ -35,7 +35,7 @@ async function build(kind: LibraryKind, name: string): Promise<SearchEngine> {
       subjects: process.env.IRIS_SUBJECTS !== 'off',
       detector: centerNet,
       ...(process.env.IRIS_SAME_ITEM === 'off' ? {} : { sameItem: SAME_ITEM }),
-      ...(process.env.IRIS_CLASS_PROFILE === 'off' ? {} : { classProfile: CLASS_PROFILE }),
+      ...(process.env.IRIS_CLASS_PROFILE === 'off' ? {} : { classProfile: classProfileFor(name) }),
     });
   }
   const embedder = await getEmbedder(name);

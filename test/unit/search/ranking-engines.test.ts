@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { getEngine, SIMILAR_EMBEDDER } from '../../../lib/search/engines';
-import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM, SAME_ITEM_SCORE, SIDECAR_BATCH, profileCosine } from '../../../lib/search/engines/embedding';
+import { CLASS_PROFILE, EmbeddingEngine, SAME_ITEM, SAME_ITEM_SCORE, SIDECAR_BATCH, classProfileFor, profileCosine } from '../../../lib/search/engines/embedding';
+import { LEGACY_SIMILAR_EMBEDDER } from '../../../lib/search/embedders';
 import { centerNet } from '../../../lib/vision/detector';
 import { decodeFeatures, featureCount } from '../../../lib/vision/local-features';
 import { getEmbedder } from '../../../lib/vision/embedder';
@@ -230,7 +231,7 @@ describe('same-item check (similar, product)', () => {
 
   it('ranks by embedding alone, scaled below the same-item scores, when no sidecar can be read', async () => {
     const query = await lib.prepareQuery(await inScene('garden', 'picos-de-europa'));
-    const plain = await new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet, classProfile: CLASS_PROFILE }).rank(query, query.candidates);
+    const plain = await new EmbeddingEngine('similar', await getEmbedder(SIMILAR_EMBEDDER), { subjects: true, detector: centerNet, classProfile: classProfileFor(SIMILAR_EMBEDDER) }).rank(query, query.candidates);
     for (const load of [async () => null, async () => Buffer.from('damaged sidecar'), async () => Promise.reject(new Error('S3 down'))]) {
       const ranked = await engine.rank(query, query.candidates, load);
       expect(ranked.map((m) => m.id)).toEqual(plain.map((m) => m.id));
@@ -242,7 +243,24 @@ describe('same-item check (similar, product)', () => {
 describe('class profile (similar, product)', () => {
   let engine: EmbeddingEngine;
   beforeAll(async () => {
-    engine = (await getEngine('similar')) as EmbeddingEngine;
+    // The embedder whose engine blends the profile in (CLASS_PROFILE).
+    engine = (await getEngine('similar', LEGACY_SIMILAR_EMBEDDER)) as EmbeddingEngine;
+  });
+
+  it('is stored, but weighs nothing, with InceptionV3 (classProfileFor)', async () => {
+    expect(classProfileFor(SIMILAR_EMBEDDER).weight).toBe(0);
+    expect(classProfileFor(LEGACY_SIMILAR_EMBEDDER)).toBe(CLASS_PROFILE);
+    const shipped = await getEngine('similar');
+    const image = await decode(copies.get('people-4')!);
+    const description = await shipped.describeQuery(image);
+    expect(description.profile).toHaveLength(80);
+    const other = description.profile!.map((_, k) => (k === 79 ? 1 : 0));
+    const ranked = await shipped.rank({ image, description }, [
+      { id: 'unlike', distance: 0.29, part: 'detected', profile: other },
+      { id: 'alike', distance: 0.3, part: 'detected', profile: description.profile! },
+    ], async () => null);
+    expect(ranked.map((m) => m.id)).toEqual(['unlike', 'alike']);
+    expect(ranked[1].score).toBeCloseTo(SAME_ITEM_SCORE * 0.7, 6);
   });
 
   it('describes the subject by 80 COCO class scores, from the detector pass that found it', async () => {
