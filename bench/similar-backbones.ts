@@ -20,37 +20,14 @@ import { INCEPTION_INPUT, inceptionV3FeatureMaps, inceptionV3Files, type Incepti
 import { centerNet } from '../lib/vision/detector';
 import { foregroundBox, squareAround, type Rect } from '../lib/vision/subject';
 import { cropRgb, resizeRgb } from '../lib/vision/pixels';
-import type { RgbImage } from '../lib/vision/embedding';
+import { dot, gemPool, l2normalise, type RgbImage } from '../lib/vision/embedding';
 
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-// Helpers copied from bench/similar-explore.ts (it exports none).
 async function rgbOf(bytes: Buffer): Promise<RgbImage> {
   const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
-
-/** GeM over a row-major cells x channels map, then L2-normalised. */
-function gem(map: Float32Array, channels: number, p = 3): Float32Array {
-  const cells = map.length / channels;
-  const out = new Float32Array(channels);
-  for (let i = 0; i < cells; i++) for (let c = 0; c < channels; c++) out[c] += Math.max(1e-6, map[i * channels + c]) ** p;
-  for (let c = 0; c < channels; c++) out[c] = (out[c] / cells) ** (1 / p);
-  return unit(out);
-}
-
-function unit(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n) || 1;
-  return v.map((x) => x / n);
-}
-
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
 
 const LAYERS: InceptionLayer[] = ['mixed5', 'mixed7', 'mixed8', 'mixed9', 'mixed10'];
 const CROPS = ['full', 'det', 'fg'] as const;
@@ -91,7 +68,7 @@ async function describe(bytes: Buffer): Promise<Views> {
   let t = performance.now();
   const m = await mobile.maps(small224);
   timing.mobilenetv2.push((performance.now() - t) / crops.length);
-  CROPS.forEach((n, i) => (views[`mnv2:${n}`] = gem(m[i], mobile.channels)));
+  CROPS.forEach((n, i) => (views[`mnv2:${n}`] = gemPool(m[i], mobile.channels)));
 
   const big299 = await Promise.all(crops.map((c) => resizeRgb(c, INCEPTION_INPUT, INCEPTION_INPUT, 'fill')));
   t = performance.now();
@@ -99,13 +76,13 @@ async function describe(bytes: Buffer): Promise<Views> {
   timing.inceptionv3.push((performance.now() - t) / crops.length);
   for (const { name, channels } of inception.layers) {
     CROPS.forEach((n, i) => {
-      const v = gem(im[i][name], channels);
+      const v = gemPool(im[i][name], channels);
       views[`${name}:${n}`] = v;
       // Concatenation of the two unit vectors, renormalised.
       const both = new Float32Array(mobile.channels + channels);
       both.set(views[`mnv2:${n}`]);
       both.set(v, mobile.channels);
-      views[`mnv2+${name}:${n}`] = unit(both);
+      views[`mnv2+${name}:${n}`] = l2normalise(both);
     });
   }
   return views;
