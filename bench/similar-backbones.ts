@@ -7,6 +7,11 @@
  * the weight bytes of each backbone.
  *
  *   npx tsx bench/similar-backbones.ts     (prints a table; writes nothing; ~30 min on 2 cores)
+ *
+ * The input side (issue 12's speed): InceptionV3 is fully convolutional up to its pooling, so it
+ * also takes smaller pictures (lib/vision/inception.ts mapSide). With `--sides 299,256,224
+ * --layers mixed7` it compares the shipped block at those input sides instead: same pictures, same
+ * crops, and the single views (det alone, fg alone) beside the pair.
  */
 import sharp from 'sharp';
 import { statSync } from 'node:fs';
@@ -29,13 +34,22 @@ async function rgbOf(bytes: Buffer): Promise<RgbImage> {
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
 
-const LAYERS: InceptionLayer[] = ['mixed5', 'mixed7', 'mixed8', 'mixed9', 'mixed10'];
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]?.split(',') : undefined;
+};
+const LAYERS = (arg('layers') ?? ['mixed5', 'mixed7', 'mixed8', 'mixed9', 'mixed10']) as InceptionLayer[];
+const SIDES = (arg('sides') ?? [String(INCEPTION_INPUT)]).map(Number);
+/** Input-side mode: the layers' rows are keyed by side too, and single views are reported. */
+const BY_SIDE = arg('sides') !== undefined;
 const CROPS = ['full', 'det', 'fg'] as const;
 
 const mobile = await mobileNetV2FeatureMaps();
-const inception = await inceptionV3FeatureMaps(LAYERS);
+const inceptions = await Promise.all(SIDES.map((side) => inceptionV3FeatureMaps(LAYERS, side)));
 const detector = await centerNet();
-const timing = { mobilenetv2: [] as number[], inceptionv3: [] as number[] };
+const timing: Record<string, number[]> = { mobilenetv2: [], ...Object.fromEntries(SIDES.map((side) => [`inceptionv3@${side}`, []])) };
+/** The key of an InceptionV3 block's rows. */
+const key = (layer: InceptionLayer, side: number) => (BY_SIDE ? `${layer}@${side}` : layer);
 
 /** Views keyed `${backbone}:${crop}`, e.g. `mnv2:det`, `mixed10:fg`, `mnv2+mixed10:det`. */
 type Views = Record<string, Float32Array>;
@@ -70,20 +84,24 @@ async function describe(bytes: Buffer): Promise<Views> {
   timing.mobilenetv2.push((performance.now() - t) / crops.length);
   CROPS.forEach((n, i) => (views[`mnv2:${n}`] = gemPool(m[i], mobile.channels)));
 
-  const big299 = await Promise.all(crops.map((c) => resizeRgb(c, INCEPTION_INPUT, INCEPTION_INPUT, 'fill')));
-  t = performance.now();
-  const im = await inception.maps(big299);
-  timing.inceptionv3.push((performance.now() - t) / crops.length);
-  for (const { name, channels } of inception.layers) {
-    CROPS.forEach((n, i) => {
-      const v = gemPool(im[i][name], channels);
-      views[`${name}:${n}`] = v;
-      // Concatenation of the two unit vectors, renormalised.
-      const both = new Float32Array(mobile.channels + channels);
-      both.set(views[`mnv2:${n}`]);
-      both.set(v, mobile.channels);
-      views[`mnv2+${name}:${n}`] = l2normalise(both);
-    });
+  for (const inception of inceptions) {
+    const side = inception.input;
+    const sized = await Promise.all(crops.map((c) => resizeRgb(c, side, side, 'fill')));
+    t = performance.now();
+    const im = await inception.maps(sized);
+    timing[`inceptionv3@${side}`].push((performance.now() - t) / crops.length);
+    for (const { name, channels } of inception.layers) {
+      CROPS.forEach((n, i) => {
+        const v = gemPool(im[i][name], channels);
+        views[`${key(name, side)}:${n}`] = v;
+        if (BY_SIDE) return;
+        // Concatenation of the two unit vectors, renormalised.
+        const both = new Float32Array(mobile.channels + channels);
+        both.set(views[`mnv2:${n}`]);
+        both.set(v, mobile.channels);
+        views[`mnv2+${name}:${n}`] = l2normalise(both);
+      });
+    }
   }
   return views;
 }
@@ -105,8 +123,20 @@ type Scorer = (q: Views, s: Views) => number;
 /** The shipped view pair: the best of the four det/fg pairings. */
 const pairs = (b: string): Scorer => (q, s) => Math.max(...['det', 'fg'].flatMap((a) => ['det', 'fg'].map((c) => dot(q[`${b}:${a}`], s[`${b}:${c}`]))));
 const whole = (b: string): Scorer => (q, s) => dot(q[`${b}:full`], s[`${b}:full`]);
+const single = (b: string, crop: 'det' | 'fg'): Scorer => (q, s) => dot(q[`${b}:${crop}`], s[`${b}:${crop}`]);
 
-const variants: Record<string, Scorer> = {
+const variants: Record<string, Scorer> = BY_SIDE ? {
+  '(a) MobileNetV2 (shipped), 224 px': pairs('mnv2'),
+  ...Object.fromEntries(
+    LAYERS.flatMap((l) =>
+      SIDES.flatMap((side) => [
+        [`InceptionV3 ${l}, ${side} px, both views`, pairs(key(l, side))],
+        [`InceptionV3 ${l}, ${side} px, detected view only`, single(key(l, side), 'det')],
+        [`InceptionV3 ${l}, ${side} px, foreground view only`, single(key(l, side), 'fg')],
+      ]),
+    ),
+  ),
+} : {
   '(a) MobileNetV2 (shipped)': pairs('mnv2'),
   ...Object.fromEntries([...LAYERS].reverse().map((l) => [`(b/c) InceptionV3 ${l}`, pairs(l)])),
   ...Object.fromEntries([...LAYERS].reverse().map((l) => [`(d) MobileNetV2 + InceptionV3 ${l}, concatenated`, pairs(`mnv2+${l}`)])),
@@ -147,10 +177,11 @@ const files = {
   inceptionv3: [inceptionV3Files().topology, ...inceptionV3Files().shards],
 };
 const decoded = (shards: string[]) => shards.reduce((n, f) => n + Buffer.from(require(f) as string, 'base64').length, 0);
-console.log('\n| backbone | input | embedding, ms per picture (median; batches of 3 crops; all read-out layers) | files on disk (JS) | weights decoded |');
+console.log(`\n| backbone | input | embedding, ms per picture (median; batches of 3 crops; up to ${LAYERS.at(-1)}) | files on disk (JS) | weights decoded |`);
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const [name, fs] of Object.entries(files)) {
+for (const [name, ms] of Object.entries(timing)) {
+  const [model, side] = name.split('@');
+  const fs = files[model as keyof typeof files];
   const onDisk = fs.reduce((n, f) => n + statSync(f).size, 0);
-  const input = name === 'mobilenetv2' ? 224 : INCEPTION_INPUT;
-  console.log(`| ${name} | ${input} px | ${median(timing[name as keyof typeof timing]).toFixed(0)} | ${(onDisk / 1e6).toFixed(1)} MB | ${(decoded(fs.slice(1)) / 1e6).toFixed(1)} MB |`);
+  console.log(`| ${model} | ${side ?? 224} px | ${median(ms).toFixed(0)} | ${(onDisk / 1e6).toFixed(1)} MB | ${(decoded(fs.slice(1)) / 1e6).toFixed(1)} MB |`);
 }

@@ -17,8 +17,8 @@
  * pictures in the same run: the colour-histogram baseline (HSV 12×3×3 + 4 grey, Hellinger,
  * whole picture), the engine before issue 12 (MobileNetV2 average-pooled, whole picture), and
  * the similar engine (lib/search/engines: subject views, the same-item check, the class profile,
- * the word candidates) with each of two embedders — the shipped InceptionV3 and the MobileNetV2
- * it replaced — each step of the engine reported on its own. Measured
+ * the word candidates) with each of three embedders — the shipped InceptionV3 on 256 px views,
+ * the same on 299 px, and the MobileNetV2 it replaced — each step of the engine reported on its own. Measured
  * in-process: the engines' own describe() output, ranked by the best cosine over view pairs —
  * what the API's vector search and bestPerItem compute — without S3 / DynamoDB / LanceDB.
  */
@@ -43,10 +43,11 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
-/** The two embedders the similar engine is measured with, shipped first. */
+/** The embedders the similar engine is measured with, shipped first, then the defaults before it. */
 const EMBEDDERS = [
-  { name: SIMILAR_EMBEDDER, label: 'InceptionV3 mixed7 GeM (shipped)' },
-  { name: LEGACY_SIMILAR_EMBEDDER, label: 'MobileNetV2 GeM (the embedder before)' },
+  { name: SIMILAR_EMBEDDER, label: 'InceptionV3 mixed7 GeM, 256 px views (shipped)' },
+  { name: 'inceptionv3-gem', label: 'InceptionV3 mixed7 GeM, 299 px views (the default before)' },
+  { name: LEGACY_SIMILAR_EMBEDDER, label: 'MobileNetV2 GeM (the default before InceptionV3)' },
 ];
 
 /** How far through the engine a ranking goes. */
@@ -229,7 +230,7 @@ async function main() {
       'p@5: category precision of the top 5 among the other items (the query\'s own stamp removed). Measured in-process: each method\'s vectors ' +
       'ranked by the best cosine over view pairs, which is what the API\'s vector search gives, and from the same-item check on through the engine\'s own `rank` ' +
       'with the stored keypoint sidecars, class profiles and bags of words (the API\'s word search done in memory); the product engine is the same engine as ' +
-      'similar (it adds class-id filters only). The same-item thresholds were chosen with MobileNetV2 and are used unchanged with InceptionV3; the class-profile weight is 0 with InceptionV3 (chosen on the tuning rows of the run before this one, lib/search/engines/embedding.ts classProfileFor).',
+      'similar (it adds class-id filters only). The same-item thresholds were chosen with MobileNetV2 and are used unchanged with InceptionV3; the class-profile weight is 0 with InceptionV3 (chosen at 299 px on the tuning rows of an earlier run, lib/search/engines/embedding.ts classProfileFor), and the 256 px input side on the tuning stamps by bench/similar-backbones.ts --sides ("The embedding backbone" above).',
     '',
     '| side | method | in context: same first | in context: p@5 | clean: same first | clean: p@5 |',
     '| --- | --- | ---: | ---: | ---: | ---: |',

