@@ -12,6 +12,15 @@ export function writeBenchmarkSection(heading: string, lines: string[], file = '
   return section;
 }
 
+/** The lines of one `## heading` section of BENCHMARKS.md as it stands (none when it is absent). */
+export function sectionLines(heading: string, file = 'BENCHMARKS.md'): string[] {
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(heading);
+  if (start < 0) return [];
+  const next = text.indexOf('\n## ', start + 5);
+  return text.slice(start, next >= 0 ? next : undefined).split('\n');
+}
+
 /** Bytes of every file under a folder (a table's size on disk). */
 export function dirBytes(dir: string): number {
   let total = 0;

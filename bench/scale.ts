@@ -2,6 +2,8 @@
  * Image-search latency as a library grows → BENCHMARKS.md "## Image search at 1,000 and 10,000 images".
  *
  *   npm run bench:scale [-- --quick] [-- --sizes 1000,10000] [-- --kinds same_hq,similar]
+ *   (--kinds: the other kinds' run line, rows and notes — paragraphs that begin with the kind's
+ *   name — are kept from the section as it stands)
  *
  * Starts the local stack exactly as `npm start` does (temporary data folder, free loopback ports)
  * and, for each library kind:
@@ -47,7 +49,8 @@ import { intakeImage } from '../lib/images';
 import { stores } from '../lib/store';
 import { availablePhotos } from '../test/support/photos';
 import { edit } from '../test/support/edits';
-import { dirBytes, writeBenchmarkSection } from './report';
+import { execFileSync } from 'node:child_process';
+import { dirBytes, sectionLines, writeBenchmarkSection } from './report';
 
 const QUICK = process.argv.includes('--quick');
 const argOf = (name: string): string | undefined => {
@@ -55,7 +58,25 @@ const argOf = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const SIZES = (argOf('--sizes') ?? (QUICK ? '100,300' : '1000,10000')).split(',').map(Number);
-const KINDS = (argOf('--kinds') ?? 'same_hq,similar').split(',') as LibraryKind[];
+const ALL_KINDS: LibraryKind[] = ['same_hq', 'similar'];
+const KINDS = (argOf('--kinds') ?? ALL_KINDS.join(',')).split(',') as LibraryKind[];
+const HEADING = '## Image search at 1,000 and 10,000 images';
+
+/**
+ * What a run of some kinds keeps of the section it replaces: the other kinds' run line
+ * (`**kind** rows: …`), table rows (`| kind |`, told apart by their number of cells) and notes
+ * (paragraphs that begin with the kind's name).
+ */
+function keptOfOtherKinds(): { runs: string[]; rows: (cells: number) => string[]; notes: string[] } {
+  const others = ALL_KINDS.filter((k) => !KINDS.includes(k));
+  const old = sectionLines(HEADING);
+  const cellsOf = (line: string) => line.split('|').length - 2;
+  return {
+    runs: old.filter((l) => others.some((k) => l.startsWith(`**${k}** rows:`))),
+    rows: (cells) => old.filter((l) => others.some((k) => l.startsWith(`| ${k} |`)) && cellsOf(l) === cells),
+    notes: old.filter((l) => others.some((k) => l.startsWith(`${k} `))),
+  };
+}
 const REAL = QUICK ? 6 : 24;
 /** Synthetic images per fill batch. */
 const FILL_BATCH = 500;
@@ -297,10 +318,18 @@ async function main(): Promise<void> {
 
   const minutes = (performance.now() - started) / 60_000;
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');
+  const kept = keptOfOtherKinds();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
   const lines = [
-    '## Image search at 1,000 and 10,000 images',
+    HEADING,
     '',
-    `\`npm run bench:scale\`${QUICK ? ' (--quick)' : ''} (bench/scale.ts), ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${load} at the end (the cores are shared with other work). ${minutes.toFixed(1)} min.`,
+    `${KINDS.map((k) => `**${k}**`).join(', ')} rows: \`npm run bench:scale${QUICK ? ' -- --quick' : ''}${KINDS.length < ALL_KINDS.length ? ` -- --kinds ${KINDS.join(',')}` : ''}\` (bench/scale.ts), ${new Date().toISOString().slice(0, 10)}, on commit ${commit}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${load} at the end (the cores are shared with other work). ${minutes.toFixed(1)} min.`,
+    ...kept.runs.flatMap((l) => ['', l]),
     '',
     `The local stack as \`npm start\` runs it (serverless-offline behind the gate, s3rver, dynalite, LanceDB on a local folder), over loopback HTTP with the Baidu form body, one client, warm. Each library holds ${REAL} real photographs (test/support/photos.ts, 1,024 px JPEG q88), added over HTTP, and is filled to the size with synthetic images stored as committed adds leave them (lib/search/images.ts addRecord: rows under a write id, the item, the library count; in batches of 500, without objects), whose vectors are random in the engine's own layout: they cost what the table size costs and never answer a real query. After each fill the maintenance job runs as its schedule would (compaction; the IVF-PQ index once a table passes ${ANN_INDEX_MIN_ROWS.toLocaleString('en')} rows). Queries: same_hq a 65 % crop of each real photo (the verified path; such a crop is answered in the query's first stage: the whole picture's embedding, its nearest rows, the verification of its first candidates), the unchanged photo (the exact path), and a 65 % crop of each of ${REAL} photos never added ("miss": both stages run — six embeddings, the bags of words, every candidate verified — and nothing may be answered); similar a 40 % resize, and the same 24 outsider crops as "miss" (no stored item passes the same-item check, so the word search and the matching of its candidates run too; none may be answered as the same item). "First" = the photo's own entry came first.`,
     '',
@@ -312,6 +341,7 @@ async function main(): Promise<void> {
           `| ${r.kind} | ${z.size.toLocaleString('en')} | ${z.rows.toLocaleString('en')} | ${z.indexed ? 'IVF-PQ' : 'none (exact scan)'} | ${ms(quantile(z.search, 0.5))} | ${ms(quantile(z.search, 0.95))} | ${z.exact.length ? ms(quantile(z.exact, 0.5)) : '—'} | ${z.miss.length ? `${ms(quantile(z.miss, 0.5))} / ${ms(quantile(z.miss, 0.95))}` : '—'} | ${ms(quantile(z.inProcess, 0.5))} | ${ms(quantile(z.describeOnly, 0.5))} | ${z.missInProcess.length ? ms(quantile(z.missInProcess, 0.5)) : '—'} | ${z.firstOk} / ${z.firstTotal} | ${(z.vectorBytesPerImage / 1024).toFixed(1)} KB / ${(z.onDiskPerImage / 1024).toFixed(1)} KB |`,
       ),
     ),
+    ...kept.rows(13),
     '',
     '| kind | add p50 (real photo, warm) | add p95 | first add (cold) | first search (cold) | objects per image (image, sidecar, thumbnail) | fill + maintenance |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -319,6 +349,7 @@ async function main(): Promise<void> {
       (r) =>
         `| ${r.kind} | ${ms(quantile(r.add, 0.5))} | ${ms(quantile(r.add, 0.95))} | ${ms(r.addCold)} | ${r.sizes[0]?.searchCold !== undefined ? ms(r.sizes[0].searchCold) : '—'} | ${(r.objectsPerImage / 1024).toFixed(0)} KB | ${r.sizes.map((z) => `${z.size.toLocaleString('en')}: ${z.fillMin.toFixed(1)} min + ${z.maintainS.toFixed(0)} s`).join('; ')} |`,
     ),
+    ...kept.rows(7),
     '',
     ...results.map((r) => {
       const z = r.sizes[r.sizes.length - 1];
@@ -326,10 +357,11 @@ async function main(): Promise<void> {
       const describe = quantile(z.describeOnly, 0.5);
       return `${r.kind} at ${z.size.toLocaleString('en')}: of the ${ms(quantile(z.search, 0.5))} over HTTP, ${ms(describe)} is describing the query, ${ms(Math.max(0, inProc - describe))} the tables and ranking${r.kind === 'same_hq' ? ' (mostly the verification of its candidates; describe here is the first stage\'s)' : ''}, ${ms(Math.max(0, quantile(z.search, 0.5) - inProc))} the rest (HTTP, the gate, serverless-offline's worker thread, the function's own decode and stores).`;
     }),
+    ...kept.notes.flatMap((l) => ['', l]),
     '',
     'Towards 1,000,000 images: what a query costs beyond its vector searches (describe, the verification of at most 2 + 9 candidates, the join of at most 20 items for same_hq, about one item per answered result for similar) does not depend on the library size; the vector table and its searches do, and `npm run bench:growth` (next section) measures them on synthetic tables up to 100,000 images.',
   ];
-  const section = writeBenchmarkSection('## Image search at 1,000 and 10,000 images', lines);
+  const section = writeBenchmarkSection(HEADING, lines);
   console.log(section);
 }
 
