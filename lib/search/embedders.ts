@@ -11,7 +11,8 @@ import type { LibraryKind } from './engine';
 /**
  * The similar / product default: InceptionV3's mixed7 block, GeM-pooled, on 256 px views, chosen
  * on the tuning stamps over MobileNetV2 and over the same block on 299 px views (BENCHMARKS.md
- * "Tuning choices for similar and product search"; about 2.5 times MobileNetV2's embedding time).
+ * "Tuning choices for similar and product search"; about 4 times MobileNetV2's embedding
+ * time, 1.8 times its whole describe time).
  * IRIS_SIMILAR_EMBEDDER=mobilenetv2-gem keeps the faster one; `inceptionv3-gem` (299 px) is what
  * libraries created before 256 px was the default keep.
  */
