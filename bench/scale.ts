@@ -65,7 +65,7 @@ const HEADING = '## Image search at 1,000 and 10,000 images';
 /**
  * What a run of some kinds keeps of the section it replaces: the other kinds' run line
  * (`**kind** rows: …`), table rows (`| kind |`, told apart by their number of cells) and notes
- * (paragraphs that begin with the kind's name).
+ * (paragraphs that begin with the kind's name, then a space or a colon).
  */
 function keptOfOtherKinds(): { runs: string[]; rows: (cells: number) => string[]; notes: string[] } {
   const others = ALL_KINDS.filter((k) => !KINDS.includes(k));
@@ -74,7 +74,7 @@ function keptOfOtherKinds(): { runs: string[]; rows: (cells: number) => string[]
   return {
     runs: old.filter((l) => others.some((k) => l.startsWith(`**${k}** rows:`))),
     rows: (cells) => old.filter((l) => others.some((k) => l.startsWith(`| ${k} |`)) && cellsOf(l) === cells),
-    notes: old.filter((l) => others.some((k) => l.startsWith(`${k} `))),
+    notes: old.filter((l) => others.some((k) => l.startsWith(`${k} `) || l.startsWith(`${k}:`))),
   };
 }
 const REAL = QUICK ? 6 : 24;
