@@ -59,7 +59,9 @@ export async function inceptionV3FeatureMaps(
   maps(images: RgbImage[]): Promise<Array<Record<InceptionLayer, Float32Array>>>;
 }> {
   const deepest = (Object.keys(INCEPTION_LAYERS) as InceptionLayer[]).filter((l) => layers.includes(l)).at(-1)!;
-  const { tf, full } = await loadNsfwjsModel(FOLDER, input === INCEPTION_INPUT ? {} : { anySizeUpTo: deepest });
+  // Always the network cut at that block with a free input size: one model in memory serves every
+  // side (its 299 px maps equal the whole network's: test/unit/vision/inception.test.ts).
+  const { tf, full } = await loadNsfwjsModel(FOLDER, { anySizeUpTo: deepest });
   const backbone = tf.model({ inputs: full.inputs, outputs: layers.map((l) => full.getLayer(l).output as never) });
   return {
     input,

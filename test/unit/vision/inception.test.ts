@@ -27,13 +27,19 @@ describe('InceptionV3 input side', () => {
   it('the network cut for any size gives the full network mixed7 at 299 px', async () => {
     requirePhotos(['dune']);
     const picture = await rgb('dune', INCEPTION_INPUT);
-    const [full] = await (await inceptionV3FeatureMaps(['mixed7'])).maps([picture]);
-    const { tf, full: cut } = await loadNsfwjsModel('inception_v3', { anySizeUpTo: 'mixed7' });
+    // The whole network as the package ships it (fixed 299 px input, nsfwjs's head), read at mixed7.
+    const { tf, full } = await loadNsfwjsModel('inception_v3');
+    expect(full.inputs[0].shape).toEqual([null, 299, 299, 3]);
+    const [[want]] = await predictBatch(tf, tf.model({ inputs: full.inputs, outputs: full.getLayer('mixed7').output as never }), [picture], INCEPTION_INPUT);
+    const { full: cut } = await loadNsfwjsModel('inception_v3', { anySizeUpTo: 'mixed7' });
     expect(cut.layers.some((l) => l.name === 'mixed8')).toBe(false);
     expect(cut.inputs[0].shape).toEqual([null, null, null, 3]);
     const [[same]] = await predictBatch(tf, cut, [picture], INCEPTION_INPUT);
     expect(same).toHaveLength(17 * 17 * 768);
-    expect(maxDiff(full.mixed7, same)).toBeLessThan(1e-4);
+    expect(maxDiff(want, same)).toBeLessThan(1e-4);
+    // What the embedders read (the cut network) is that map.
+    const [read] = await (await inceptionV3FeatureMaps(['mixed7'])).maps([picture]);
+    expect(maxDiff(want, read.mixed7)).toBeLessThan(1e-4);
   });
 
   it('reads a 224 px picture into a 12 × 12 map', async () => {
