@@ -28,6 +28,7 @@
  * The 1,000,000-image figures in BENCHMARKS.md are extrapolated from these and from the
  * synthetic vector-search rows of bench/search.ts, and say so.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -49,7 +50,6 @@ import { intakeImage } from '../lib/images';
 import { stores } from '../lib/store';
 import { availablePhotos } from '../test/support/photos';
 import { edit } from '../test/support/edits';
-import { execFileSync } from 'node:child_process';
 import { dirBytes, sectionLines, writeBenchmarkSection } from './report';
 
 const QUICK = process.argv.includes('--quick');

@@ -61,8 +61,8 @@ export async function inceptionV3FeatureMaps(
   const deepest = (Object.keys(INCEPTION_LAYERS) as InceptionLayer[]).filter((l) => layers.includes(l)).at(-1)!;
   // Always the network cut at that block with a free input size: one model in memory serves every
   // side (its 299 px maps equal the whole network's: test/unit/vision/inception.test.ts).
-  const { tf, full } = await loadNsfwjsModel(FOLDER, { anySizeUpTo: deepest });
-  const backbone = tf.model({ inputs: full.inputs, outputs: layers.map((l) => full.getLayer(l).output as never) });
+  const { tf, model } = await loadNsfwjsModel(FOLDER, { anySizeUpTo: deepest });
+  const backbone = tf.model({ inputs: model.inputs, outputs: layers.map((l) => model.getLayer(l).output as never) });
   return {
     input,
     layers: layers.map((name) => ({ name, ...INCEPTION_LAYERS[name], size: mapSide(INCEPTION_LAYERS[name].size, input) })),

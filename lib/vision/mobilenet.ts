@@ -24,7 +24,7 @@ const loadFull = () => loadNsfwjsModel('mobilenet_v2');
  * one Float32Array per image (row-major 7 x 7 x 1280). Pooled by the caller (e.g. GeM).
  */
 export async function mobileNetV2FeatureMaps(): Promise<{ size: number; channels: number; maps(images: RgbImage[], input?: number): Promise<Float32Array[]> }> {
-  const { tf, full } = await loadFull();
+  const { tf, model: full } = await loadFull();
   const backbone = tf.model({ inputs: full.inputs, outputs: full.getLayer('out_relu').output });
   return {
     size: 7,
@@ -34,7 +34,7 @@ export async function mobileNetV2FeatureMaps(): Promise<{ size: number; channels
 }
 
 export async function mobileNetV2Embedder(): Promise<Embedder> {
-  const { tf, full } = await loadFull();
+  const { tf, model: full } = await loadFull();
   const backbone = tf.model({ inputs: full.inputs, outputs: full.getLayer(FEATURE_LAYER).output });
 
   // The 1 × 1 × 1280 average pool, flattened and unit-normalised.

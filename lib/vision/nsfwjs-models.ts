@@ -27,7 +27,7 @@ export function nsfwjsModelFiles(name: string): { dir: string; topology: string;
   return { dir, topology: join(dir, 'model.min.js'), shards: json.weightsManifest.flatMap((g) => g.paths).map((p) => join(dir, `${p}.min.js`)) };
 }
 
-const loaded = new Map<string, Promise<{ tf: Tf; full: KerasModel }>>();
+const loaded = new Map<string, Promise<{ tf: Tf; model: KerasModel }>>();
 
 interface LoadOptions {
   /**
@@ -69,8 +69,8 @@ function anySizeTopology(topology: unknown, upTo: string): object {
   return t;
 }
 
-/** The whole Keras model of a folder with its weights, loaded once per container. */
-export function loadNsfwjsModel(name: string, options: LoadOptions = {}): Promise<{ tf: Tf; full: KerasModel }> {
+/** The Keras model of a folder with its weights (whole, or cut by `anySizeUpTo`), loaded once per container. */
+export function loadNsfwjsModel(name: string, options: LoadOptions = {}): Promise<{ tf: Tf; model: KerasModel }> {
   const key = options.anySizeUpTo ? `${name}:any-size:${options.anySizeUpTo}` : name;
   let p = loaded.get(key);
   if (!p) {
@@ -85,8 +85,8 @@ export function loadNsfwjsModel(name: string, options: LoadOptions = {}): Promis
       const cut = options.anySizeUpTo;
       const modelTopology = cut ? anySizeTopology(json.modelTopology, cut) : (json.modelTopology as object);
       // A cut model leaves the weights of the dropped layers unused (strict: false allows that).
-      const full = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData }), { strict: !cut });
-      return { tf, full };
+      const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData }), { strict: !cut });
+      return { tf, model };
     })();
     loaded.set(key, p);
     p.catch(() => loaded.delete(key));

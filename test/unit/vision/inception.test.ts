@@ -28,10 +28,10 @@ describe('InceptionV3 input side', () => {
     requirePhotos(['dune']);
     const picture = await rgb('dune', INCEPTION_INPUT);
     // The whole network as the package ships it (fixed 299 px input, nsfwjs's head), read at mixed7.
-    const { tf, full } = await loadNsfwjsModel('inception_v3');
+    const { tf, model: full } = await loadNsfwjsModel('inception_v3');
     expect(full.inputs[0].shape).toEqual([null, 299, 299, 3]);
     const [[want]] = await predictBatch(tf, tf.model({ inputs: full.inputs, outputs: full.getLayer('mixed7').output as never }), [picture], INCEPTION_INPUT);
-    const { full: cut } = await loadNsfwjsModel('inception_v3', { anySizeUpTo: 'mixed7' });
+    const { model: cut } = await loadNsfwjsModel('inception_v3', { anySizeUpTo: 'mixed7' });
     expect(cut.layers.some((l) => l.name === 'mixed8')).toBe(false);
     expect(cut.inputs[0].shape).toEqual([null, null, null, 3]);
     const [[same]] = await predictBatch(tf, cut, [picture], INCEPTION_INPUT);
